@@ -1,0 +1,165 @@
+package source
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+
+	"github.com/conduitio/conduit-commons/opencdc"
+	sdk "github.com/conduitio/conduit-connector-sdk"
+
+	"github.com/teicor/conduit-connector-teicor/teicor"
+)
+
+// readPage reads the next page of the table in its default order (creation
+// order) and emits the rows that changed since the previous pass.
+//
+// Offset pages shift when rows before the offset are deleted, so each page
+// starts one row early: that row must be the last row read. When it is not,
+// and the first row comes after the last row read, rows were skipped and
+// the pass backs up a page. Inserted rows go to the end of the order, and
+// rows updated during the read are covered by the next pass, because the
+// stored watermark is the one from before the read.
+func (t *tableSync) readPage(ctx context.Context, emit emitFunc) error {
+	pass := t.prog.Pass
+	id := pass.Mark.ID
+	if t.columns == nil {
+		if err := t.loadColumns(ctx, id); err != nil {
+			return t.passError(ctx, err)
+		}
+	}
+
+	from, limit := pass.Offset, t.pageSize
+	if pass.LastID != "" && from > 0 {
+		from--
+		limit = min(limit+1, teicor.MaxPageSize)
+	}
+	page, err := t.client.ListRecords(ctx, id, teicor.ListRecordsOptions{Limit: limit, Offset: from})
+	if err != nil {
+		return t.passError(ctx, err)
+	}
+	records, shifted := unread(page.Records, pass)
+	if shifted && from > 0 {
+		pass.Offset = max(0, from-t.pageSize)
+		sdk.Logger(ctx).Debug().Str("table_id", id).Int("offset", pass.Offset).
+			Msg("rows were deleted before the read offset; reading again from an earlier offset")
+		return nil
+	}
+	if err := t.ensureColumns(ctx, id, records); err != nil {
+		return t.passError(ctx, err)
+	}
+
+	skipped := len(page.Records) - len(records)
+	for i, rec := range records {
+		pass.Offset = from + skipped + i + 1
+		pass.LastCreated, pass.LastID = toMicros(rec.CreatedAt), rec.ID
+		hash := rowHash(rec)
+		t.addBoundary(rec, hash)
+		if !emits(pass.Filter, rec, hash) {
+			continue
+		}
+		op := t.operation(rec)
+		emit(func(pos opencdc.Position) opencdc.Record { return t.record(rec, op, pos) })
+	}
+	if len(page.Records) < limit {
+		t.finishPass()
+	}
+	return nil
+}
+
+// unread returns the rows of a page that the pass has not read yet, and
+// whether the page starts after the last row read, which means that
+// deletions moved unread rows below the offset.
+func unread(records []teicor.Record, pass *TablePass) ([]teicor.Record, bool) {
+	if pass.LastID == "" {
+		return records, false
+	}
+	for i, rec := range records {
+		if rec.ID == pass.LastID {
+			return records[i+1:], false
+		}
+	}
+	// The last row read was itself deleted: fall back to comparing the
+	// creation-order keys.
+	for i, rec := range records {
+		if keyAfter(rec, pass) {
+			return records[i:], i == 0
+		}
+	}
+	return nil, false
+}
+
+func keyAfter(rec teicor.Record, pass *TablePass) bool {
+	created := toMicros(rec.CreatedAt)
+	if created != pass.LastCreated {
+		return created > pass.LastCreated
+	}
+	return rec.ID > pass.LastID
+}
+
+// passError ends the pass when the table is gone and returns other errors.
+func (t *tableSync) passError(ctx context.Context, err error) error {
+	id := t.prog.Pass.Mark.ID
+	if errors.Is(err, teicor.ErrNotFound) {
+		sdk.Logger(ctx).Warn().Str("table_id", id).Str("table", t.current.Name).
+			Msg("table deleted during the read; dropping it from the state")
+		t.dropTable(id)
+		t.prog.Done = id
+		return nil
+	}
+	return fmt.Errorf("read table %s (%s): %w", id, t.current.Name, err)
+}
+
+// emits reports whether a row changed since the pass that produced the
+// filter mark.
+func emits(filter TableMark, rec teicor.Record, hash uint64) bool {
+	if toMicros(rec.UpdatedAt) < filter.Cutoff {
+		return false
+	}
+	return filter.Boundary[rec.ID] != hash
+}
+
+// addBoundary lists the row in the new mark when it sits at or after the
+// new cutoff, so that the next pass does not emit it again unchanged.
+func (t *tableSync) addBoundary(rec teicor.Record, hash uint64) {
+	pass := t.prog.Pass
+	if pass.Overflow || toMicros(rec.UpdatedAt) < pass.Mark.Cutoff {
+		return
+	}
+	if len(pass.Mark.Boundary) >= maxBoundary {
+		pass.Overflow = true
+		pass.Mark.Boundary = nil
+		return
+	}
+	if pass.Mark.Boundary == nil {
+		pass.Mark.Boundary = map[string]uint64{}
+	}
+	pass.Mark.Boundary[rec.ID] = hash
+}
+
+func (t *tableSync) operation(rec teicor.Record) opencdc.Operation {
+	switch {
+	case t.prog.Since == 0:
+		return opencdc.OperationSnapshot
+	case toMicros(rec.CreatedAt) >= t.prog.Pass.Filter.Cutoff:
+		return opencdc.OperationCreate
+	default:
+		return opencdc.OperationUpdate
+	}
+}
+
+// rowHash identifies one version of a row: its update time and data. It is
+// never 0, the value of a row missing from a boundary.
+func rowHash(rec teicor.Record) uint64 {
+	h := fnv.New64a()
+	var ts [8]byte
+	binary.BigEndian.PutUint64(ts[:], uint64(toMicros(rec.UpdatedAt)))
+	h.Write(ts[:])
+	// json.Marshal sorts map keys, so equal data gives equal bytes.
+	data, _ := json.Marshal(rec.Data)
+	h.Write(data)
+	return h.Sum64() | 1
+}

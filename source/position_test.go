@@ -1,0 +1,115 @@
+package source
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/conduitio/conduit-commons/opencdc"
+	"github.com/matryer/is"
+)
+
+func TestPositionRoundTrip(t *testing.T) {
+	is := is.New(t)
+	want := Position{
+		Version:   positionVersion,
+		Selection: "abc",
+		Tables: &TablesProgress{
+			Since: 1764858704123456,
+			Next:  1764858709000000,
+			Done:  "tbl_0002",
+			Hot: []TableMark{{
+				ID: "tbl_0001", Watermark: "w1.7", Cutoff: 1764858700000000,
+				Boundary: map[string]uint64{"rec_0001": 42},
+			}},
+			Pass: &TablePass{
+				Mark:   TableMark{ID: "tbl_0003", Watermark: "w1.9", Cutoff: 5},
+				Filter: TableMark{ID: "tbl_0003", Cutoff: 1},
+				Offset: 1000, LastCreated: 4, LastID: "rec_1000",
+			},
+		},
+		Queries: &QueryProgress{Since: 7, Hot: []QueryMark{{ID: "qry_0001", Watermark: "w1.3", Rows: 12}}},
+	}
+	got, err := ParsePosition(want.Encode())
+	is.NoErr(err)
+	is.Equal(got.Tables.Pass.LastID, "rec_1000")
+	is.Equal(got.Tables.Hot[0].Boundary["rec_0001"], uint64(42))
+	is.Equal(got.Queries.Hot[0].Rows, 12)
+	is.True(bytes.Equal(got.Encode(), want.Encode()))
+}
+
+func TestParsePositionEmpty(t *testing.T) {
+	is := is.New(t)
+	pos, err := ParsePosition(nil)
+	is.NoErr(err)
+	is.Equal(pos.Version, positionVersion)
+	is.Equal(pos.Tables, nil)
+}
+
+func TestParsePositionInvalid(t *testing.T) {
+	cases := map[string]struct {
+		in   string
+		want string
+	}{
+		"not json":      {in: "tbl_1", want: "invalid position"},
+		"wrong version": {in: `{"v":9}`, want: "unsupported version 9"},
+		"no version":    {in: `{"t":{}}`, want: "unsupported version 0"},
+		"pass no id":    {in: `{"v":1,"t":{"p":{"m":{"c":1},"f":{"c":1}}}}`, want: "table pass without a table id"},
+		"neg offset":    {in: `{"v":1,"t":{"p":{"m":{"i":"a","c":1},"f":{"c":1},"o":-3}}}`, want: "negative offset -3"},
+		"neg rows":      {in: `{"v":1,"q":{"h":[{"i":"q","r":-1}]}}`, want: "invalid query mark"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			is := is.New(t)
+			_, err := ParsePosition(opencdc.Position(tc.in))
+			is.True(err != nil)
+			is.True(strings.Contains(err.Error(), tc.want))
+			is.True(strings.Contains(err.Error(), "reset the pipeline's position"))
+		})
+	}
+}
+
+// TestPositionSize reports the encoded size with the hot set full, the
+// largest a position gets, for a selection of 1, 100 and 1,000 tables.
+// The size does not depend on the number of selected tables.
+func TestPositionSize(t *testing.T) {
+	for _, tables := range []int{1, 100, 1000} {
+		pos := Position{Version: positionVersion, Selection: "0123456789ab", Tables: &TablesProgress{
+			Since: 1764858704123456, Next: 1764858709000000, Done: "tbl_000000000001",
+		}}
+		for i := range min(tables, maxHot) {
+			mark := TableMark{
+				ID: fmt.Sprintf("tbl_%012d", i), Watermark: fmt.Sprintf("w1.%d", 1000000+i),
+				Cutoff: 1764858704123456, Boundary: map[string]uint64{},
+			}
+			mark.Boundary[fmt.Sprintf("rec_%012d", i)] = 0xfedcba9876543211
+			pos.Tables.Hot = append(pos.Tables.Hot, mark)
+		}
+		size := len(pos.Encode())
+		t.Logf("%d selected tables: %d bytes", tables, size)
+		if size > 4096 {
+			t.Errorf("position for %d tables is %d bytes, expected at most 4096", tables, size)
+		}
+	}
+}
+
+func FuzzParsePosition(f *testing.F) {
+	f.Add([]byte(`{"v":1}`))
+	f.Add([]byte(`{"v":1,"t":{"s":5,"h":[{"i":"a","c":1,"b":{"r":3}}],"p":{"m":{"i":"a","c":1},"f":{"c":1},"o":2}}}`))
+	f.Add([]byte(`{"v":1,"q":{"h":[{"i":"q","w":"w","r":2}]}}`))
+	f.Add([]byte(`not json`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		pos, err := ParsePosition(in)
+		if err != nil {
+			return
+		}
+		again, err := ParsePosition(pos.Encode())
+		if err != nil {
+			t.Fatalf("parse of an encoded position failed: %v", err)
+		}
+		if !bytes.Equal(again.Encode(), pos.Encode()) {
+			t.Fatalf("encode is not stable: %s != %s", again.Encode(), pos.Encode())
+		}
+	})
+}

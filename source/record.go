@@ -1,0 +1,163 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/conduitio/conduit-commons/opencdc"
+	sdk "github.com/conduitio/conduit-connector-sdk"
+
+	"github.com/teicor/conduit-connector-teicor/teicor"
+)
+
+// Metadata keys the source sets next to opencdc.collection.
+const (
+	MetadataTableID   = "teicor.table.id"
+	MetadataSchema    = "teicor.schema"
+	MetadataQueryID   = "teicor.query.id"
+	MetadataCreatedAt = "teicor.createdAt"
+	MetadataUpdatedAt = "teicor.updatedAt"
+)
+
+func (t *tableSync) loadColumns(ctx context.Context, tableID string) error {
+	columns, err := t.client.ListColumns(ctx, tableID)
+	if err != nil {
+		return err
+	}
+	t.columns = make(map[string]teicor.Column, len(columns))
+	for _, c := range columns {
+		t.columns[c.ID] = c
+	}
+	return nil
+}
+
+// ensureColumns reloads the columns once when a row holds a column id the
+// pass does not know, such as a column added during the read. Values of
+// columns that stay unknown are dropped with one warning per column.
+func (t *tableSync) ensureColumns(ctx context.Context, tableID string, records []teicor.Record) error {
+	if !t.hasUnknown(records) {
+		return nil
+	}
+	if err := t.loadColumns(ctx, tableID); err != nil {
+		return err
+	}
+	for _, rec := range records {
+		for id := range rec.Data {
+			if _, ok := t.columns[id]; !ok && !t.warned[tableID+"/"+id] {
+				t.warned[tableID+"/"+id] = true
+				sdk.Logger(ctx).Warn().Str("table_id", tableID).Str("column_id", id).
+					Msg("row holds a value of an unknown column; dropping that value")
+			}
+		}
+	}
+	return nil
+}
+
+func (t *tableSync) hasUnknown(records []teicor.Record) bool {
+	for _, rec := range records {
+		for id := range rec.Data {
+			if _, ok := t.columns[id]; !ok && !t.warned[t.current.ID+"/"+id] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// record builds the OpenCDC record of one row. Every known column is a
+// payload field named by the column name, null when the row has no value.
+func (t *tableSync) record(rec teicor.Record, op opencdc.Operation, pos opencdc.Position) opencdc.Record {
+	payload := make(opencdc.StructuredData, len(t.columns))
+	for id, col := range t.columns {
+		payload[col.Name] = convertValue(col, rec.Data[id])
+	}
+	meta := opencdc.Metadata{
+		MetadataTableID:   t.current.ID,
+		MetadataSchema:    t.current.SchemaName,
+		MetadataCreatedAt: rec.CreatedAt.UTC().Format(time.RFC3339Nano),
+		MetadataUpdatedAt: rec.UpdatedAt.UTC().Format(time.RFC3339Nano),
+	}
+	meta.SetCollection(t.current.Name)
+	key := opencdc.StructuredData{"id": rec.ID}
+	return newRecord(op, pos, meta, key, payload)
+}
+
+func newRecord(op opencdc.Operation, pos opencdc.Position, meta opencdc.Metadata,
+	key opencdc.Data, payload opencdc.StructuredData,
+) opencdc.Record {
+	switch op {
+	case opencdc.OperationSnapshot:
+		return sdk.Util.Source.NewRecordSnapshot(pos, meta, key, payload)
+	case opencdc.OperationCreate:
+		return sdk.Util.Source.NewRecordCreate(pos, meta, key, payload)
+	case opencdc.OperationDelete:
+		return sdk.Util.Source.NewRecordDelete(pos, meta, key, nil)
+	default:
+		return sdk.Util.Source.NewRecordUpdate(pos, meta, key, nil, payload)
+	}
+}
+
+// convertValue turns a JSON value of a column into the Go value a
+// destination expects for that column type: integers and floats for
+// numbers, time.Time for datetimes, a string list for multi-selects and
+// the JSON text for json columns. A value that does not fit its type is
+// passed on unchanged.
+func convertValue(col teicor.Column, v any) any {
+	if v == nil {
+		return nil
+	}
+	switch col.Type {
+	case teicor.ColumnNumber:
+		return convertNumber(v, col.Config.Precision > 0)
+	case teicor.ColumnDatetime:
+		if s, ok := v.(string); ok {
+			if ts, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				return ts.UTC()
+			}
+		}
+	case teicor.ColumnMultiSelect:
+		return convertStrings(v)
+	case teicor.ColumnJSON:
+		b, err := json.Marshal(v)
+		if err == nil {
+			return string(b)
+		}
+	}
+	return v
+}
+
+// convertNumber returns an int64 for columns without decimal places, so
+// that every value of a column has one type in the extracted schema.
+func convertNumber(v any, decimal bool) any {
+	n, ok := v.(json.Number)
+	if !ok {
+		return v
+	}
+	if !decimal && !strings.ContainsAny(n.String(), ".eE") {
+		if i, err := n.Int64(); err == nil {
+			return i
+		}
+	}
+	if f, err := n.Float64(); err == nil {
+		return f
+	}
+	return n.String()
+}
+
+func convertStrings(v any) any {
+	items, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := make([]string, 0, len(items))
+	for _, item := range items {
+		s, ok := item.(string)
+		if !ok {
+			return v
+		}
+		out = append(out, s)
+	}
+	return out
+}
