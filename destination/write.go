@@ -99,7 +99,7 @@ func (d *Destination) deleteRun(ctx context.Context, run []prepared) (int, error
 
 func (d *Destination) deleteOne(ctx context.Context, p prepared) error {
 	t := p.table
-	found, ok, err := d.client.FindRecord(ctx, t.id, teicor.Cond(t.key.ID, teicor.OpEq, p.key))
+	found, ok, err := d.client.FindRecord(ctx, t.id, teicor.And(teicor.Cond(t.key.ID, teicor.OpEq, p.key)))
 	if err != nil {
 		return fmt.Errorf("find record to delete in table %s: %w", t.label(), err)
 	}
