@@ -1,4 +1,5 @@
 //go:generate go tool -modfile=tools/go.mod conn-sdk-cli specgen
+//go:generate go tool -modfile=tools/go.mod conn-sdk-cli readmegen -w
 
 // Package connector is the Teicor connector for Conduit: a source that
 // streams changed table rows and query results, and a destination that
