@@ -145,7 +145,7 @@ func (c *Client) bulkSettings(records []RecordData, opts BulkOptions) (int, Retr
 	}
 	chunks := (len(records) + size - 1) / size
 	if opts.StartChunk < 0 || opts.StartChunk > chunks {
-		return 0, RetryPolicy{}, fmt.Errorf("invalid StartChunk %d: %d records form %d chunks of %d, so it must be between 0 and %d",
+		return 0, RetryPolicy{}, fmt.Errorf("invalid StartChunk %d: %d records fill %d chunk(s) of %d, so it must be between 0 and %d",
 			opts.StartChunk, len(records), chunks, size, chunks)
 	}
 	return size, policy, nil
