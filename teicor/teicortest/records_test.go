@@ -183,8 +183,8 @@ func TestListRecordsLimits(t *testing.T) {
 		{listQuery("offset", "-1"), 400},
 		{listQuery("filter", "{"), 400},
 		{listQuery("filter", `{"and":[{"column_id":"col_nope","op":"eq","value":1}]}`), 400},
-		{listQuery("filter", `{"and":[{"column_id":"` + ref.Columns["n"] + `","op":"like","value":1}]}`), 400},
-		{listQuery("sort", `[{"column_id":"` + ref.Columns["n"] + `","direction":"up"}]`), 400},
+		{listQuery("filter", `{"and":[{"column_id":"`+ref.Columns["n"]+`","op":"like","value":1}]}`), 400},
+		{listQuery("sort", `[{"column_id":"`+ref.Columns["n"]+`","direction":"up"}]`), 400},
 	}
 	for _, tc := range cases {
 		t.Run(tc.query, func(t *testing.T) {
