@@ -140,11 +140,17 @@ func (t *tableSync) addBoundary(rec teicor.Record, hash uint64) {
 	pass.Mark.Boundary[rec.ID] = hash
 }
 
+// operation returns snapshot during the initial sync, create for rows
+// created after the previous pass, and update for the rest. A row created at
+// the cutoff itself is new unless the previous pass listed it.
 func (t *tableSync) operation(rec teicor.Record) opencdc.Operation {
+	filter := t.prog.Pass.Filter
+	created := toMicros(rec.CreatedAt)
+	_, listed := filter.Boundary[rec.ID]
 	switch {
 	case t.prog.Since == 0:
 		return opencdc.OperationSnapshot
-	case toMicros(rec.CreatedAt) >= t.prog.Pass.Filter.Cutoff:
+	case created > filter.Cutoff, created == filter.Cutoff && !listed:
 		return opencdc.OperationCreate
 	default:
 		return opencdc.OperationUpdate

@@ -173,16 +173,26 @@ func (t *tableSync) checkTable(ctx context.Context, tbl teicor.Table) error {
 	return nil
 }
 
-// passCutoff returns the cutoff of the next pass: the table's updated_at
-// from before the read, because every later change is stamped at or after
-// it. A table dated in the future is clamped to the server time, so that
-// changes stamped before that future time are not skipped.
+// passCutoff returns the earliest updated_at that the next pass emits.
+//
+// Every change made after the sync status request is stamped at or after
+// the table's updated_at from before the read. When that updated_at is
+// older than the server time of the request, which has second precision,
+// later changes are stamped strictly after it, so the cutoff is one
+// microsecond later and the rows read now are not emitted again. Otherwise
+// the cutoff is the updated_at itself, and the boundary of the mark lists
+// the rows already emitted at it. A table dated in the future is clamped to
+// the server time, so that changes stamped before that future time are not
+// skipped.
 func passCutoff(status *teicor.TableSyncStatus) time.Time {
 	cutoff := status.UpdatedAt
-	if !status.ServerTime.IsZero() && cutoff.After(status.ServerTime) {
-		cutoff = status.ServerTime
+	if status.ServerTime.IsZero() {
+		return cutoff
 	}
-	return cutoff
+	if cutoff.Before(status.ServerTime) {
+		return cutoff.Add(time.Microsecond)
+	}
+	return status.ServerTime
 }
 
 func (t *tableSync) startPass(tbl teicor.Table) {
