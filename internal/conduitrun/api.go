@@ -58,7 +58,7 @@ func (p *Process) WaitPipelineRunning(ctx context.Context, id string) error {
 	ctx, cancel := context.WithTimeout(ctx, p.opts.StartTimeout)
 	defer cancel()
 
-	last := "no response"
+	var last string
 	for {
 		if p.Exited() {
 			return fmt.Errorf("conduit exited while waiting for pipeline %q: %w", id, p.waitErr)

@@ -193,7 +193,7 @@ func startProcess(opts Options) (*Process, error) {
 		return nil, fmt.Errorf("failed to create conduit log file: %w", err)
 	}
 
-	cmd := exec.Command(opts.ConduitBin, "run", //nolint:gosec // the binary path comes from the test setup
+	cmd := exec.Command(opts.ConduitBin, "run", //nolint:noctx // Conduit outlives Launch, and Kill or Stop end it
 		"--api.http.address="+httpAddr,
 		"--api.grpc.address="+grpcAddr,
 		"--db.type=badger",
@@ -240,7 +240,8 @@ func (p *Process) wait() {
 // ago. Another process may take the port before Conduit binds it, so Launch
 // retries when Conduit's log reports "address already in use".
 func freeLoopbackAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", fmt.Errorf("failed to find a free loopback port: %w", err)
 	}

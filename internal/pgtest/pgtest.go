@@ -26,6 +26,9 @@ const fallbackBinDir = "/usr/lib/postgresql/15/bin"
 // startTimeout bounds the wait for the server to accept connections.
 const startTimeout = 60 * time.Second
 
+// commandTimeout bounds each run of initdb, pg_ctl and pg_config.
+const commandTimeout = 2 * time.Minute
+
 // maxPortAttempts is the number of starts made when another process takes
 // the chosen port before the server binds it.
 const maxPortAttempts = 3
@@ -109,7 +112,9 @@ func (pg *Postgres) logPath() string { return filepath.Join(pg.Dir, "postgres.lo
 func findBinDir(t testing.TB) string {
 	t.Helper()
 	var candidates []string
-	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "pg_config", "--bindir").Output(); err == nil {
 		candidates = append(candidates, strings.TrimSpace(string(out)))
 	}
 	candidates = append(candidates, fallbackBinDir)
@@ -160,10 +165,13 @@ func (pg *Postgres) makeDir(t testing.TB) string {
 // run executes a server binary, through runuser when running as root, and
 // returns its combined output.
 func (pg *Postgres) run(name string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+
 	path := filepath.Join(pg.binDir, name)
-	cmd := exec.Command(path, args...) //nolint:gosec // binaries from the PostgreSQL install
+	cmd := exec.CommandContext(ctx, path, args...)
 	if pg.runAsPG {
-		cmd = exec.Command("runuser", append([]string{"-u", "postgres", "--", path}, args...)...) //nolint:gosec // same
+		cmd = exec.CommandContext(ctx, "runuser", append([]string{"-u", "postgres", "--", path}, args...)...)
 	}
 	cmd.Dir = pg.Dir
 	out, err := cmd.CombinedOutput()
@@ -229,7 +237,8 @@ func (pg *Postgres) stop(t testing.TB) {
 
 // freePort returns a loopback TCP port that was free a moment ago.
 func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, fmt.Errorf("failed to find a free loopback port: %w", err)
 	}
