@@ -78,6 +78,10 @@ func (c *Config) validateDestination() []error {
 		errs = append(errs, fmt.Errorf("invalid chunkSize %d: must be between 1 and %d, "+
 			"the largest bulk upsert that Teicor accepts", c.ChunkSize, maxChunkSize))
 	}
+	if c.AutoCreateTable && strings.TrimSpace(c.Schema) == "" {
+		errs = append(errs, errors.New("missing schema: autoCreate.table creates tables by name, "+
+			"so set schema to the schema that receives them"))
+	}
 	if _, err := parseOnConflict(c.OnConflict); err != nil {
 		errs = append(errs, err)
 	}
