@@ -145,8 +145,8 @@ func (tc *tokenCache) get(ctx context.Context, scope Scope) (*AuthorityToken, er
 		case <-ctx.Done():
 			return nil, fmt.Errorf("teicor: %s: %w", opGetAuthorityToken, ctx.Err())
 		}
-		// A fetch that ended because its caller's context ended says nothing
-		// about this caller, whose context is still live: try again.
+		// The fetch failed because its caller's context ended. This caller's
+		// context is still live, so it fetches again.
 		if flight.err != nil && isContextError(flight.err) && ctx.Err() == nil {
 			continue
 		}

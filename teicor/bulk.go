@@ -6,7 +6,7 @@ import (
 	"net/http"
 )
 
-// OnConflict says what a bulk upsert does with a record whose value in a
+// OnConflict is the action of a bulk upsert on a record whose value in a
 // unique column matches an existing record.
 type OnConflict string
 

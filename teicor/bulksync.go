@@ -8,10 +8,10 @@ import (
 
 // BulkOptions configures SyncRecordsBulk.
 type BulkOptions struct {
-	// OnConflict is the conflict mode of every chunk; empty means
+	// OnConflict is the conflict mode of every chunk. Empty means
 	// OnConflictOverwrite. Chunks are retried only with overwrite or skip.
 	OnConflict OnConflict
-	// ChunkSize is the number of records per request; 0 means MaxBulkChunk.
+	// ChunkSize is the number of records per request. 0 means MaxBulkChunk.
 	ChunkSize int
 	// Retry sets the retries of each chunk. The zero value means the
 	// client's policy.

@@ -39,7 +39,7 @@ func (c *Client) GetBulkCheckpoint(ctx context.Context, key string) (next int, o
 	}
 	next, err = ParseBulkCheckpoint(raw)
 	if err != nil {
-		return 0, false, fmt.Errorf("teicor: bulk checkpoint %q: %w; clear it with ClearBulkCheckpoint to start from chunk 0", key, err)
+		return 0, false, fmt.Errorf("teicor: bulk checkpoint %q: %w. Clear it with ClearBulkCheckpoint to start from chunk 0", key, err)
 	}
 	return next, true, nil
 }

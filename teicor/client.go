@@ -36,7 +36,7 @@ const defaultUserAgent = "teicor-go"
 
 // Options configures a Client.
 type Options struct {
-	// BaseURL is the address of the core API; empty means DefaultBaseURL.
+	// BaseURL is the address of the core API. Empty means DefaultBaseURL.
 	BaseURL string
 	// TeamSlug is the slug of the team that installed the app.
 	TeamSlug string
@@ -44,9 +44,9 @@ type Options struct {
 	AppSlug string
 	// ServiceToken is the app installation's service token.
 	ServiceToken Secret
-	// HTTPClient sends the requests; nil means a client with a 60 s timeout.
+	// HTTPClient sends the requests. Nil means a client with a 60 s timeout.
 	HTTPClient *http.Client
-	// UserAgent is the User-Agent header; empty means "teicor-go".
+	// UserAgent is the User-Agent header. Empty means "teicor-go".
 	UserAgent string
 	// Retry sets the retries of idempotent requests. The zero value means
 	// DefaultRetryPolicy.

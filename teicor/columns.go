@@ -54,7 +54,7 @@ type ColumnConfig struct {
 	Required bool `json:"required,omitempty"`
 	// Options lists the allowed values of a select column.
 	Options []string `json:"options,omitempty"`
-	// Precision is the number of decimal places of a number column; 0
+	// Precision is the number of decimal places of a number column. 0
 	// means integers.
 	Precision int `json:"precision,omitempty"`
 }

@@ -13,7 +13,7 @@ type AppContext struct {
 	AppSlug  string `json:"app_slug"`
 	// RuntimeURL is the base address of the runtime API.
 	RuntimeURL string `json:"runtime_url"`
-	// AuthURL is where authority tokens are requested.
+	// AuthURL is the address that issues authority tokens.
 	AuthURL string `json:"auth_url"`
 }
 

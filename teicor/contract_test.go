@@ -38,7 +38,10 @@ func schemaAndTableCases() []runtimeCase {
 		{name: "create_schema", method: "POST", path: "api/schemas", body: `{"name":"app"}`, respStatus: 201, respBody: schema,
 			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.CreateSchema(ctx, "app"); return err }},
 		{name: "update_schema", method: "PATCH", path: "api/schemas/app", body: `{"name":"app_v2"}`, respBody: schema,
-			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.RenameSchema(ctx, "app", "app_v2"); return err }},
+			call: func(ctx context.Context, c *teicor.Client) error {
+				_, err := c.RenameSchema(ctx, "app", "app_v2")
+				return err
+			}},
 		{name: "delete_schema", method: "DELETE", path: "api/schemas/app%2Fv1", respStatus: 204,
 			call: func(ctx context.Context, c *teicor.Client) error { return c.DeleteSchema(ctx, "app/v1") }},
 		{name: "list_tables", method: "GET", path: "api/tables",
@@ -167,7 +170,10 @@ func queryCases() []runtimeCase {
 			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.ExecuteQuery(ctx, "q1"); return err }},
 		{name: "get_query_data", method: "GET", path: "api/queries/q1/data", respBody: result,
 			query: url.Values{"if_newer_than_watermark": {"w1"}},
-			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.GetQueryData(ctx, "q1", "w1"); return err }},
+			call: func(ctx context.Context, c *teicor.Client) error {
+				_, err := c.GetQueryData(ctx, "q1", "w1")
+				return err
+			}},
 	}
 }
 

@@ -37,7 +37,7 @@ type APIError struct {
 	Details map[string]any
 	// RequestID is the X-Request-Id response header.
 	RequestID string
-	// RetryAfter is the Retry-After response header; zero if absent.
+	// RetryAfter is the Retry-After response header, or zero if absent.
 	RetryAfter time.Duration
 	// Operation is the SDK operation name, such as list_records.
 	Operation string

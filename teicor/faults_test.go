@@ -274,7 +274,7 @@ func TestCancelledRequestReturnsPromptly(t *testing.T) {
 	start := time.Now()
 	_, err := c.ListSchemas(ctx)
 	is.True(errors.Is(err, context.Canceled))
-	is.True(time.Since(start) < time.Second)                       // did not wait for the server
+	is.True(time.Since(start) < time.Second)                        // did not wait for the server
 	is.True(strings.HasPrefix(err.Error(), "teicor: list_schemas")) // names the operation
 }
 

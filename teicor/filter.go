@@ -136,7 +136,7 @@ func (f Filter) Validate() error {
 		return nil
 	}
 	if f.columnID == "" {
-		return fmt.Errorf("invalid filter condition: missing column id; build conditions with Cond(columnID, op, value)")
+		return fmt.Errorf("invalid filter condition: missing column id. Build conditions with Cond(columnID, op, value)")
 	}
 	if !f.op.Valid() {
 		return fmt.Errorf("invalid filter operator %q on column %q: use one of FilterOps(), such as %q", f.op, f.columnID, OpEq)
@@ -166,7 +166,7 @@ func Desc(columnID string) Sort { return Sort{ColumnID: columnID, Direction: Sor
 
 func (s Sort) validate() error {
 	if s.ColumnID == "" {
-		return fmt.Errorf("invalid sort: missing column id; build sorts with Asc(columnID) or Desc(columnID)")
+		return fmt.Errorf("invalid sort: missing column id. Build sorts with Asc(columnID) or Desc(columnID)")
 	}
 	if s.Direction != SortAsc && s.Direction != SortDesc {
 		return fmt.Errorf("invalid sort direction %q on column %q: use %q or %q", s.Direction, s.ColumnID, SortAsc, SortDesc)

@@ -37,7 +37,7 @@ type ListQueriesOptions struct {
 // QueryList is the result of ListQueries.
 type QueryList struct {
 	Queries []Query
-	// ServerTime is the response's Date header; zero if absent.
+	// ServerTime is the response's Date header, or zero if absent.
 	ServerTime time.Time
 }
 
@@ -51,7 +51,7 @@ type QueryColumn struct {
 type QueryResult struct {
 	QueryID string `json:"query_id"`
 	// Unchanged is true when GetQueryData found no data newer than the
-	// watermark passed in; Columns and Rows are then empty.
+	// watermark passed in. Columns and Rows are then empty.
 	Unchanged bool          `json:"unchanged"`
 	Columns   []QueryColumn `json:"columns"`
 	// Rows are keyed by column name. Numbers are json.Number.

@@ -32,7 +32,7 @@ type ListRecordsOptions struct {
 	Offset int
 	// Filter, if set, selects the records that match.
 	Filter *Filter
-	// Sort orders the records; the default is creation order.
+	// Sort orders the records. The default is creation order.
 	Sort []Sort
 }
 

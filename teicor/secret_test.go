@@ -22,7 +22,7 @@ func TestSecretIsRedacted(t *testing.T) {
 	for _, format := range []string{"%s", "%v", "%+v", "%#v", "%q", "%x", "%d"} {
 		out := fmt.Sprintf(format, opts)
 		is.True(!strings.Contains(out, "tkmkt_abc")) // fmt verb hides the token
-		is.True(!strings.Contains(out, "746b6d6b")) // nor its hex form
+		is.True(!strings.Contains(out, "746b6d6b"))  // nor its hex form
 	}
 	b, err := json.Marshal(map[string]any{"token": s})
 	is.NoErr(err)

@@ -28,14 +28,14 @@ func stateTime(state map[string]any, key string) (time.Time, error) {
 	}
 	s, ok := raw.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("invalid core state key %q: got %T, expected an RFC 3339 string; remove the key to sync from the start", key, raw)
+		return time.Time{}, fmt.Errorf("invalid core state key %q: got %T, expected an RFC 3339 string. Remove the key to sync from the start", key, raw)
 	}
 	if s == "" {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("invalid core state key %q value %q: expected an RFC 3339 timestamp; remove the key to sync from the start", key, s)
+		return time.Time{}, fmt.Errorf("invalid core state key %q value %q: expected an RFC 3339 timestamp. Remove the key to sync from the start", key, s)
 	}
 	return t, nil
 }

@@ -143,7 +143,7 @@ func TestSyncTablesRejectsCorruptState(t *testing.T) {
 	_, err = c.SyncTables(ctx, teicor.SyncTablesOptions{OnPage: recordsPerTable{}.onPage})
 	is.True(err != nil)
 	is.Equal(err.Error(), `teicor: sync tables: invalid core state key "tables_last_sync_at" value "yesterday": `+
-		`expected an RFC 3339 timestamp; remove the key to sync from the start`)
+		`expected an RFC 3339 timestamp. Remove the key to sync from the start`)
 }
 
 // bulkRecords returns n records with unique sku values.

@@ -31,10 +31,11 @@ type SyncQueriesSummary struct {
 
 // SyncQueries runs the query two-gate sync of the Python SDK
 // (sync_queries). It reads last_sync_at and query_watermarks from the core
-// state, lists the queries updated since then (definition gate), fetches
-// each one's data against the stored watermark (data gate), passes changed
-// results to opts.OnQuery, and stores the new watermarks and the max
-// updated_at seen. With no queries listed it sends nothing more.
+// state and lists the queries updated since then (definition gate). For
+// each query it fetches the data against the stored watermark (data gate)
+// and passes a changed result to opts.OnQuery. Then it stores the new
+// watermarks and the max updated_at seen. With no queries listed it sends
+// nothing more.
 //
 // When a call or OnQuery fails, the watermarks of the queries finished so
 // far are stored and last_sync_at is left, so the next run lists the same

@@ -18,7 +18,7 @@ type TableSyncStatus struct {
 	// it and pass it back, never compare it.
 	SourceWatermark string    `json:"source_watermark"`
 	UpdatedAt       time.Time `json:"updated_at"`
-	// ServerTime is the response's Date header; zero if absent.
+	// ServerTime is the response's Date header, or zero if absent.
 	ServerTime time.Time `json:"-"`
 }
 

@@ -29,11 +29,12 @@ type SyncTablesSummary struct {
 }
 
 // SyncTables runs the table two-gate sync of the Python SDK (sync_tables).
-// It reads tables_last_sync_at and table_watermarks from the core state,
-// lists the tables updated since then (definition gate), asks each for its
-// sync status against the stored watermark (data gate), passes the records
-// of each changed table to opts.OnPage, and stores the new watermarks and
-// the max updated_at seen. With no tables listed it sends nothing more.
+// It reads tables_last_sync_at and table_watermarks from the core state and
+// lists the tables updated since then (definition gate). For each table it
+// fetches the sync status against the stored watermark (data gate) and
+// passes the records of a changed table to opts.OnPage. Then it stores the
+// new watermarks and the max updated_at seen. With no tables listed it
+// sends nothing more.
 //
 // When a call or OnPage fails, the watermarks of the tables finished so far
 // are stored and tables_last_sync_at is left, so the next run lists the
@@ -86,7 +87,7 @@ func (c *Client) SyncTables(ctx context.Context, opts SyncTablesOptions) (*SyncT
 	return summary, nil
 }
 
-// syncTable passes the gate-2 check of one table and, if it changed, reads
+// syncTable checks the data gate of one table and, if it changed, reads
 // its records. The new watermark goes into changed.
 func (c *Client) syncTable(ctx context.Context, table Table, watermark string, opts SyncTablesOptions,
 	summary *SyncTablesSummary, changed map[string]string,

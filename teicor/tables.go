@@ -36,7 +36,7 @@ type ListTablesOptions struct {
 // TableList is the result of ListTables.
 type TableList struct {
 	Tables []Table
-	// ServerTime is the response's Date header; zero if absent.
+	// ServerTime is the response's Date header, or zero if absent.
 	ServerTime time.Time
 }
 

@@ -12,8 +12,8 @@ import (
 	"time"
 )
 
-// apiKind says which API a request goes to, and so which base URL and
-// which credentials it uses.
+// apiKind is the API a request goes to, which fixes its base URL and its
+// credentials.
 type apiKind int
 
 const (
@@ -41,7 +41,8 @@ type request struct {
 	policy *RetryPolicy
 }
 
-// response is what callers need of a response besides its decoded body.
+// response is the part of an HTTP response that callers need besides the
+// decoded body.
 type response struct {
 	header   http.Header
 	attempts int
