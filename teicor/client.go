@@ -34,6 +34,11 @@ const maxResponseBytes = 32 << 20
 
 const defaultUserAgent = "teicor-go"
 
+const (
+	schemeHTTP  = "http"
+	schemeHTTPS = "https"
+)
+
 // Options configures a Client.
 type Options struct {
 	// BaseURL is the address of the core API. Empty means DefaultBaseURL.
@@ -128,7 +133,7 @@ func validateOptions(opts Options) error {
 // validateAbsoluteURL checks that raw is an absolute http or https URL.
 func validateAbsoluteURL(name, raw string) error {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+	if err != nil || u.Host == "" || (u.Scheme != schemeHTTPS && u.Scheme != schemeHTTP) {
 		return fmt.Errorf("invalid %s %q: must be an absolute http(s) URL such as %s", name, raw, DefaultBaseURL)
 	}
 	if u.User != nil {
@@ -142,3 +147,9 @@ func (c *Client) TeamSlug() string { return c.teamSlug }
 
 // AppSlug returns the app slug the client was created with.
 func (c *Client) AppSlug() string { return c.appSlug }
+
+// CloseIdleConnections closes the idle keep-alive connections of the
+// client's HTTP client. Call it when the client is no longer used.
+func (c *Client) CloseIdleConnections() {
+	c.httpClient.CloseIdleConnections()
+}
