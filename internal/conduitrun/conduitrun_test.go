@@ -3,6 +3,7 @@ package conduitrun_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -65,6 +66,13 @@ func TestStartRunsPipelineToFile(t *testing.T) {
 	c.WaitPipelineRunning("gen-to-file")
 
 	is.Equal(waitLines(out, 20, time.Minute), 20) // records in output file
+
+	records, err := conduitrun.ReadFileRecords(out)
+	is.NoErr(err)
+	is.Equal(len(records), 20)                      // parsed records
+	is.Equal(records[0].Operation, "create")        // generator operation
+	is.Equal(records[0].Collection(), "")           // generator sets no collection
+	is.True(records[0].Payload.After["sku"] != nil) // structured payload field
 	c.Stop()
 	is.NoErr(c.ExitError()) // exit after SIGINT
 	is.True(c.Logs() != "") // captured conduit log
@@ -99,6 +107,26 @@ func TestPipelineStatusUnknownPipeline(t *testing.T) {
 
 	_, err := c.Process.PipelineStatus(context.Background(), "missing")
 	is.True(errors.Is(err, conduitrun.ErrPipelineNotFound)) // 404 maps to the sentinel
+}
+
+func TestReadFileRecordsPartialLine(t *testing.T) {
+	is := is.New(t)
+	path := filepath.Join(t.TempDir(), "out.jsonl")
+	content := `{"operation":"snapshot","metadata":{"opencdc.collection":"items"},` +
+		`"key":{"id":"rec_1"},"payload":{"before":null,"after":{"qty":3}}}` + "\n" +
+		`{"operation":"snap`
+	is.NoErr(os.WriteFile(path, []byte(content), 0o600))
+
+	records, err := conduitrun.ReadFileRecords(path)
+	is.NoErr(err)
+	is.Equal(len(records), 1)                                   // unfinished line left out
+	is.Equal(records[0].Collection(), "items")                  // collection metadata
+	is.Equal(records[0].KeyField("id"), "rec_1")                // structured key field
+	is.Equal(records[0].Payload.After["qty"], json.Number("3")) // numbers keep their text
+
+	missing, err := conduitrun.ReadFileRecords(filepath.Join(t.TempDir(), "absent"))
+	is.NoErr(err)
+	is.Equal(len(missing), 0) // no output yet
 }
 
 func TestLaunchRejectsBadOptions(t *testing.T) {
