@@ -52,7 +52,7 @@ func (c *Client) checkContextURL(field, raw string) error {
 	}
 	core, _ := url.Parse(c.coreURL)
 	target, _ := url.Parse(raw)
-	if core.Scheme == "https" && target.Scheme != "https" {
+	if core.Scheme == schemeHTTPS && target.Scheme != schemeHTTPS {
 		return fmt.Errorf("teicor: %s: invalid %s %q: must use https like the base URL", opGetContext, field, raw)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/matryer/is"
+
 	"github.com/teicor/conduit-connector-teicor/teicor"
 )
 
@@ -33,65 +34,91 @@ func schemaAndTableCases() []runtimeCase {
 	schema := map[string]any{"name": "app", "created_at": "2026-12-04T14:31:44.123456Z", "updated_at": "2026-12-04T14:31:44.123456Z"}
 	table := map[string]any{"id": "t1", "name": "orders", "schema_name": "app", "is_private": true, "row_count": 3}
 	return []runtimeCase{
-		{name: "list_schemas", method: "GET", path: "api/schemas", respBody: map[string]any{"schemas": []any{schema}},
-			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.ListSchemas(ctx); return err }},
-		{name: "create_schema", method: "POST", path: "api/schemas", body: `{"name":"app"}`, respStatus: 201, respBody: schema,
-			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.CreateSchema(ctx, "app"); return err }},
-		{name: "update_schema", method: "PATCH", path: "api/schemas/app", body: `{"name":"app_v2"}`, respBody: schema,
+		{
+			name: "list_schemas", method: "GET", path: "api/schemas", respBody: map[string]any{"schemas": []any{schema}},
+			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.ListSchemas(ctx); return err },
+		},
+		{
+			name: "create_schema", method: "POST", path: "api/schemas", body: `{"name":"app"}`, respStatus: 201, respBody: schema,
+			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.CreateSchema(ctx, "app"); return err },
+		},
+		{
+			name: "update_schema", method: "PATCH", path: "api/schemas/app", body: `{"name":"app_v2"}`, respBody: schema,
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.RenameSchema(ctx, "app", "app_v2")
 				return err
-			}},
-		{name: "delete_schema", method: "DELETE", path: "api/schemas/app%2Fv1", respStatus: 204,
-			call: func(ctx context.Context, c *teicor.Client) error { return c.DeleteSchema(ctx, "app/v1") }},
-		{name: "list_tables", method: "GET", path: "api/tables",
+			},
+		},
+		{
+			name: "delete_schema", method: "DELETE", path: "api/schemas/app%2Fv1", respStatus: 204,
+			call: func(ctx context.Context, c *teicor.Client) error { return c.DeleteSchema(ctx, "app/v1") },
+		},
+		{
+			name: "list_tables", method: "GET", path: "api/tables",
 			query:    url.Values{"updated_since": {"2026-12-04T14:31:44.123456Z"}},
 			respBody: map[string]any{"tables": []any{table}},
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.ListTables(ctx, teicor.ListTablesOptions{UpdatedSince: testSince.In(time.FixedZone("x", 3600))})
 				return err
-			}},
-		{name: "get_table", method: "GET", path: "api/tables/t1", respBody: table,
-			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.GetTable(ctx, "t1"); return err }},
-		{name: "create_table", method: "POST", path: "api/tables", respStatus: 201, respBody: table,
+			},
+		},
+		{
+			name: "get_table", method: "GET", path: "api/tables/t1", respBody: table,
+			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.GetTable(ctx, "t1"); return err },
+		},
+		{
+			name: "create_table", method: "POST", path: "api/tables", respStatus: 201, respBody: table,
 			body: `{"name":"orders","schema_name":"app","is_private":true}`,
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.CreateTable(ctx, teicor.CreateTableRequest{Name: "orders", SchemaName: "app", IsPrivate: true})
 				return err
-			}},
-		{name: "update_table", method: "PATCH", path: "api/tables/t1", body: `{"name":"orders_v2","is_private":false}`, respBody: table,
+			},
+		},
+		{
+			name: "update_table", method: "PATCH", path: "api/tables/t1", body: `{"name":"orders_v2","is_private":false}`, respBody: table,
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.UpdateTable(ctx, "t1", teicor.UpdateTableRequest{Name: stringPtr("orders_v2"), IsPrivate: boolPtr(false)})
 				return err
-			}},
-		{name: "delete_table", method: "DELETE", path: "api/tables/t1", respStatus: 204,
-			call: func(ctx context.Context, c *teicor.Client) error { return c.DeleteTable(ctx, "t1") }},
+			},
+		},
+		{
+			name: "delete_table", method: "DELETE", path: "api/tables/t1", respStatus: 204,
+			call: func(ctx context.Context, c *teicor.Client) error { return c.DeleteTable(ctx, "t1") },
+		},
 	}
 }
 
 func columnCases() []runtimeCase {
 	column := map[string]any{"id": "c1", "table_id": "t1", "name": "Email", "column_type": "email", "config": map[string]any{"unique": true}}
 	return []runtimeCase{
-		{name: "list_columns", method: "GET", path: "api/tables/t1/columns", respBody: map[string]any{"columns": []any{column}},
-			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.ListColumns(ctx, "t1"); return err }},
-		{name: "create_column", method: "POST", path: "api/tables/t1/columns", respStatus: 201, respBody: column,
+		{
+			name: "list_columns", method: "GET", path: "api/tables/t1/columns", respBody: map[string]any{"columns": []any{column}},
+			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.ListColumns(ctx, "t1"); return err },
+		},
+		{
+			name: "create_column", method: "POST", path: "api/tables/t1/columns", respStatus: 201, respBody: column,
 			body: `{"name":"Email","column_type":"email","config":{"unique":true}}`,
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.CreateColumn(ctx, "t1", teicor.CreateColumnRequest{
 					Name: "Email", Type: teicor.ColumnEmail, Config: teicor.ColumnConfig{Unique: true},
 				})
 				return err
-			}},
-		{name: "update_column", method: "PATCH", path: "api/tables/t1/columns/c1", respBody: column,
+			},
+		},
+		{
+			name: "update_column", method: "PATCH", path: "api/tables/t1/columns/c1", respBody: column,
 			body: `{"name":"E-mail","config":{"required":true}}`,
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.UpdateColumn(ctx, "t1", "c1", teicor.UpdateColumnRequest{
 					Name: stringPtr("E-mail"), Config: &teicor.ColumnConfig{Required: true},
 				})
 				return err
-			}},
-		{name: "delete_column", method: "DELETE", path: "api/tables/t1/columns/c1", respStatus: 204,
-			call: func(ctx context.Context, c *teicor.Client) error { return c.DeleteColumn(ctx, "t1", "c1") }},
+			},
+		},
+		{
+			name: "delete_column", method: "DELETE", path: "api/tables/t1/columns/c1", respStatus: 204,
+			call: func(ctx context.Context, c *teicor.Client) error { return c.DeleteColumn(ctx, "t1", "c1") },
+		},
 	}
 }
 
@@ -99,7 +126,8 @@ func recordCases() []runtimeCase {
 	record := map[string]any{"id": "r1", "data": map[string]any{"c1": "acct_123"}}
 	page := map[string]any{"records": []any{record}, "total": 1, "limit": 10, "offset": 20}
 	return []runtimeCase{
-		{name: "list_records", method: "GET", path: "api/tables/t1/records", respBody: page,
+		{
+			name: "list_records", method: "GET", path: "api/tables/t1/records", respBody: page,
 			query: url.Values{
 				"limit": {"10"}, "offset": {"20"},
 				"filter": {`{"and":[{"column_id":"c1","op":"contains","value":"acct_"}]}`},
@@ -111,8 +139,10 @@ func recordCases() []runtimeCase {
 					Limit: 10, Offset: 20, Filter: &filter, Sort: []teicor.Sort{teicor.Asc("c1")},
 				})
 				return err
-			}},
-		{name: "find_record", method: "GET", path: "api/tables/t1/records", respBody: page,
+			},
+		},
+		{
+			name: "find_record", method: "GET", path: "api/tables/t1/records", respBody: page,
 			query: url.Values{
 				"limit":  {"1"},
 				"filter": {`{"or":[{"column_id":"c1","op":"eq","value":"acct_123"}]}`},
@@ -121,36 +151,49 @@ func recordCases() []runtimeCase {
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, _, err := c.FindRecord(ctx, "t1", teicor.Or(teicor.Cond("c1", teicor.OpEq, "acct_123")), teicor.Desc("c1"))
 				return err
-			}},
-		{name: "get_record", method: "GET", path: "api/tables/t1/records/r1", respBody: record,
-			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.GetRecord(ctx, "t1", "r1"); return err }},
-		{name: "create_record", method: "POST", path: "api/tables/t1/records", body: `{"data":{"c1":"acct_123"}}`,
+			},
+		},
+		{
+			name: "get_record", method: "GET", path: "api/tables/t1/records/r1", respBody: record,
+			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.GetRecord(ctx, "t1", "r1"); return err },
+		},
+		{
+			name: "create_record", method: "POST", path: "api/tables/t1/records", body: `{"data":{"c1":"acct_123"}}`,
 			respStatus: 201, respBody: record,
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.CreateRecord(ctx, "t1", teicor.RecordData{"c1": "acct_123"})
 				return err
-			}},
-		{name: "update_record", method: "PATCH", path: "api/tables/t1/records/r1", body: `{"data":{"c1":"acct_456"}}`, respBody: record,
+			},
+		},
+		{
+			name: "update_record", method: "PATCH", path: "api/tables/t1/records/r1", body: `{"data":{"c1":"acct_456"}}`, respBody: record,
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.UpdateRecord(ctx, "t1", "r1", teicor.RecordData{"c1": "acct_456"})
 				return err
-			}},
-		{name: "delete_record", method: "DELETE", path: "api/tables/t1/records/r1", respStatus: 204,
-			call: func(ctx context.Context, c *teicor.Client) error { return c.DeleteRecord(ctx, "t1", "r1") }},
-		{name: "bulk_upsert", method: "POST", path: "api/tables/t1/records/bulk",
+			},
+		},
+		{
+			name: "delete_record", method: "DELETE", path: "api/tables/t1/records/r1", respStatus: 204,
+			call: func(ctx context.Context, c *teicor.Client) error { return c.DeleteRecord(ctx, "t1", "r1") },
+		},
+		{
+			name: "bulk_upsert", method: "POST", path: "api/tables/t1/records/bulk",
 			body:     `{"records":[{"data":{"c1":"a"}},{"data":{"c1":"b"}}],"on_conflict":"skip"}`,
 			respBody: map[string]any{"created": 1, "updated": 0, "skipped": 1, "record_ids": []any{"r1", "r2"}},
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.BulkUpsert(ctx, "t1", []teicor.RecordData{{"c1": "a"}, {"c1": "b"}}, teicor.OnConflictSkip)
 				return err
-			}},
-		{name: "get_table_sync_status", method: "GET", path: "api/tables/t1/sync-status",
+			},
+		},
+		{
+			name: "get_table_sync_status", method: "GET", path: "api/tables/t1/sync-status",
 			query:    url.Values{"if_newer_than_watermark": {"w1"}},
 			respBody: map[string]any{"table_id": "t1", "has_changes": true, "source_watermark": "w2"},
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.GetTableSyncStatus(ctx, "t1", "w1")
 				return err
-			}},
+			},
+		},
 	}
 }
 
@@ -158,22 +201,30 @@ func queryCases() []runtimeCase {
 	q := map[string]any{"id": "q1", "name": "Open orders", "group_id": "g1", "definition": map[string]any{"table_id": "t1"}}
 	result := map[string]any{"query_id": "q1", "columns": []any{}, "rows": []any{}, "source_watermark": "w2"}
 	return []runtimeCase{
-		{name: "list_queries", method: "GET", path: "api/queries", respBody: map[string]any{"queries": []any{q}},
+		{
+			name: "list_queries", method: "GET", path: "api/queries", respBody: map[string]any{"queries": []any{q}},
 			query: url.Values{"group_id": {"g1"}, "include_all": {"true"}, "updated_since": {"2026-12-04T14:31:44.123456Z"}},
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.ListQueries(ctx, teicor.ListQueriesOptions{GroupID: "g1", IncludeAll: true, UpdatedSince: testSince})
 				return err
-			}},
-		{name: "get_query", method: "GET", path: "api/queries/q1", respBody: q,
-			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.GetQuery(ctx, "q1"); return err }},
-		{name: "execute_query", method: "POST", path: "api/queries/q1/execute", respBody: result,
-			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.ExecuteQuery(ctx, "q1"); return err }},
-		{name: "get_query_data", method: "GET", path: "api/queries/q1/data", respBody: result,
+			},
+		},
+		{
+			name: "get_query", method: "GET", path: "api/queries/q1", respBody: q,
+			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.GetQuery(ctx, "q1"); return err },
+		},
+		{
+			name: "execute_query", method: "POST", path: "api/queries/q1/execute", respBody: result,
+			call: func(ctx context.Context, c *teicor.Client) error { _, err := c.ExecuteQuery(ctx, "q1"); return err },
+		},
+		{
+			name: "get_query_data", method: "GET", path: "api/queries/q1/data", respBody: result,
 			query: url.Values{"if_newer_than_watermark": {"w1"}},
 			call: func(ctx context.Context, c *teicor.Client) error {
 				_, err := c.GetQueryData(ctx, "q1", "w1")
 				return err
-			}},
+			},
+		},
 	}
 }
 

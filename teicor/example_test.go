@@ -29,7 +29,6 @@ func exampleClient() (*teicor.Client, *teicortest.Server) {
 // The CRUD quickstart: context, schema, table, column and record.
 func Example() {
 	c, srv := exampleClient()
-	defer srv.Close()
 	ctx := context.Background()
 
 	appCtx, err := c.GetContext(ctx)
@@ -89,6 +88,7 @@ func Example() {
 	if err := c.DeleteSchema(ctx, "app_shopify_v2"); err != nil {
 		log.Fatal(err)
 	}
+	srv.Close()
 	// Output:
 	// runtime URL set: true
 	// matching records: 1
@@ -99,7 +99,6 @@ func Example() {
 // patches.
 func ExampleClient_PatchCoreState() {
 	c, srv := exampleClient()
-	defer srv.Close()
 	ctx := context.Background()
 
 	if _, err := c.PatchCoreState(ctx, map[string]any{"cursor": "next-page-token", "stale": true}); err != nil {
@@ -110,6 +109,7 @@ func ExampleClient_PatchCoreState() {
 		log.Fatal(err)
 	}
 	fmt.Println(state.State)
+	srv.Close()
 	// Output:
 	// map[cursor:next-page-token]
 }
@@ -118,7 +118,6 @@ func ExampleClient_PatchCoreState() {
 // a watermark.
 func ExampleClient_GetQueryData() {
 	c, srv := exampleClient()
-	defer srv.Close()
 	ctx := context.Background()
 	ref, _ := srv.CreateTable("app", "orders", teicortest.ColumnSpec{Name: "sku", Type: "single_line_text"})
 	_, _ = srv.InsertRows(ref.ID, map[string]any{"sku": "A-1"}, map[string]any{"sku": "B-2"})
@@ -140,6 +139,7 @@ func ExampleClient_GetQueryData() {
 		log.Fatal(err)
 	}
 	fmt.Println("unchanged:", incremental.Unchanged)
+	srv.Close()
 	// Output:
 	// rows: [map[sku:A-1] map[sku:B-2]]
 	// unchanged: true
@@ -149,7 +149,6 @@ func ExampleClient_GetQueryData() {
 // reach the callback, and the state advances in core state.
 func ExampleClient_SyncQueries() {
 	c, srv := exampleClient()
-	defer srv.Close()
 	ctx := context.Background()
 	ref, _ := srv.CreateTable("app", "orders", teicortest.ColumnSpec{Name: "sku", Type: "single_line_text"})
 	_, _ = srv.InsertRows(ref.ID, map[string]any{"sku": "A-1"})
@@ -166,6 +165,7 @@ func ExampleClient_SyncQueries() {
 		}
 		fmt.Printf("listed %d, changed %d\n", summary.QueriesListed, summary.QueriesChanged)
 	}
+	srv.Close()
 	// Output:
 	// All orders: 1 rows
 	// listed 1, changed 1
@@ -176,7 +176,6 @@ func ExampleClient_SyncQueries() {
 // changed since the stored watermark.
 func ExampleClient_SyncTables() {
 	c, srv := exampleClient()
-	defer srv.Close()
 	ctx := context.Background()
 	ref, _ := srv.CreateTable("app", "orders", teicortest.ColumnSpec{Name: "sku", Type: "single_line_text"})
 	_, _ = srv.InsertRows(ref.ID, map[string]any{"sku": "A-1"}, map[string]any{"sku": "B-2"})
@@ -192,6 +191,7 @@ func ExampleClient_SyncTables() {
 		}
 		fmt.Printf("changed tables: %d\n", summary.TablesChanged)
 	}
+	srv.Close()
 	// Output:
 	// orders: 2 records
 	// changed tables: 1
@@ -202,7 +202,6 @@ func ExampleClient_SyncTables() {
 // run resumes at the chunk that failed.
 func ExampleClient_SyncRecordsBulkWithCheckpoint() {
 	c, srv := exampleClient()
-	defer srv.Close()
 	ctx := context.Background()
 	ref, _ := srv.CreateTable("app", "orders",
 		teicortest.ColumnSpec{Name: "sku", Type: "single_line_text", Config: map[string]any{"unique": true}})
@@ -222,6 +221,7 @@ func ExampleClient_SyncRecordsBulkWithCheckpoint() {
 		log.Fatal(err)
 	}
 	fmt.Printf("records=%d created=%d\n", summary.Records, summary.Created)
+	srv.Close()
 	// Output:
 	// chunk=1 size=500 attempts=1
 	// chunk=2 size=500 attempts=1

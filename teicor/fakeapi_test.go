@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/matryer/is"
+
 	"github.com/teicor/conduit-connector-teicor/teicor"
 )
 

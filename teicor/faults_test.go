@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/matryer/is"
+
 	"github.com/teicor/conduit-connector-teicor/teicor"
 )
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/matryer/is"
+
 	"github.com/teicor/conduit-connector-teicor/teicor"
 )
 

@@ -92,10 +92,12 @@ func newRetryBackOff(p RetryPolicy) *retryBackOff {
 // attempts made. The wait before a retry ends early when ctx is done.
 func (c *Client) retry(ctx context.Context, op string, p RetryPolicy, attempt func() error) (int, error) {
 	attempts := 0
+	var lastErr error
 	b := newRetryBackOff(p)
 	operation := func() error {
 		attempts++
 		err := attempt()
+		lastErr = err
 		if err == nil {
 			return nil
 		}
@@ -113,8 +115,15 @@ func (c *Client) retry(ctx context.Context, op string, p RetryPolicy, attempt fu
 			c.onRetry(ctx, RetryInfo{Operation: op, Attempt: attempts, Wait: wait, Err: err})
 		}
 	}
-	policy := backoff.WithContext(backoff.WithMaxRetries(b, uint64(p.MaxRetries)), ctx)
+	maxRetries := uint64(max(p.MaxRetries, 0))
+	policy := backoff.WithContext(backoff.WithMaxRetries(b, maxRetries), ctx)
 	err := backoff.RetryNotify(operation, policy, notify)
+	if err != nil && lastErr != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) && !errors.Is(lastErr, ctx.Err()) {
+		// The context ended during the wait before a retry. Keep the failure
+		// that caused the retry in the message.
+		return attempts, fmt.Errorf("teicor: %s: %w while waiting to retry after %d attempts, last error: %w",
+			op, err, attempts, lastErr)
+	}
 	return attempts, err
 }
 

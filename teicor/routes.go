@@ -41,7 +41,7 @@ const (
 	opGetContext         = "get_context"
 	opGetCoreState       = "get_core_state"
 	opPatchCoreState     = "patch_core_state"
-	opGetAuthorityToken  = "get_runtime_authority_token"
+	opGetAuthorityToken  = "get_runtime_authority_token" //nolint:gosec // an operation name, not a credential
 	opListSchemas        = "list_schemas"
 	opCreateSchema       = "create_schema"
 	opUpdateSchema       = "update_schema"

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/matryer/is"
+
 	"github.com/teicor/conduit-connector-teicor/teicor"
 	"github.com/teicor/conduit-connector-teicor/teicor/teicortest"
 )

@@ -80,10 +80,6 @@ func (c *Client) do(ctx context.Context, req request, out any) (*response, error
 		return err
 	})
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && err == ctxErr {
-			// The context ended during a wait between two attempts.
-			err = fmt.Errorf("teicor: %s: %w", req.op, err)
-		}
 		return &response{attempts: attempts}, err
 	}
 	return &response{header: header, attempts: attempts}, nil
