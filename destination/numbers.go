@@ -81,6 +81,10 @@ func decimalPlaces(text string) (int, error) {
 	if f, err := strconv.ParseFloat(text, 64); err != nil || (f == 0 && !isZeroText(text)) {
 		return 0, fmt.Errorf("%s is out of the range of a 64-bit float", text)
 	}
+	if !strings.ContainsAny(text, "eE") {
+		_, fraction, _ := strings.Cut(text, ".")
+		return len(strings.TrimRight(fraction, "0")), nil
+	}
 	r, ok := new(big.Rat).SetString(text)
 	if !ok {
 		return 0, fmt.Errorf("%q is not a number", text)
