@@ -35,7 +35,7 @@ func (r response) errorDetails() map[string]any {
 
 // client sends raw HTTP requests to an emulator, as the Go client would.
 type client struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *teicortest.Server
 	token string // authority token for runtime calls
 }
