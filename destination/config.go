@@ -41,9 +41,9 @@ type Config struct {
 	// ChunkSize is the maximum number of records in one bulk upsert
 	// request, from 1 to 500.
 	ChunkSize int `json:"chunkSize" default:"500"`
-	// AutoCreateTable creates a missing table, with the key column as a
-	// unique single line text column, when table names a table that does
-	// not exist in schema.
+	// AutoCreateTable creates a missing table in schema when table names a
+	// table that does not exist. Its key column is unique, of type number
+	// for number keys and single line text otherwise.
 	AutoCreateTable bool `json:"autoCreate.table" default:"false"`
 	// AutoCreateColumns creates a missing column for a record field that
 	// matches no column, with a type inferred from the record's payload

@@ -25,8 +25,8 @@ type Destination struct {
 
 	client     *teicor.Client
 	httpClient *http.Client
-	catalog *catalog
-	schemas payloadSchemas
+	catalog    *catalog
+	schemas    payloadSchemas
 }
 
 // New returns a destination wrapped in the SDK's default middleware.

@@ -233,3 +233,19 @@ func TestWriteNumberKeys(t *testing.T) {
 	is.Equal(rows[0].Values["id"], 1.0)
 	is.Equal(rows[0].Values["hits"], 7.0) // raw key "1.0" and number 1 are the same key
 }
+
+func TestWriteDeleteRaceNotFound(t *testing.T) {
+	is := is.New(t)
+	srv, tableID := newServer(t)
+	_, err := srv.InsertRows(tableID, map[string]any{"sku": "a"})
+	is.NoErr(err)
+	d := openDestination(t, testConfig(srv))
+	srv.InjectFaults(teicortest.RouteDeleteRecord, teicortest.Fault{Status: 404})
+	ctx, logs := loggingContext()
+
+	n, err := d.Write(ctx, []opencdc.Record{remove("a")})
+	is.NoErr(err)
+	is.Equal(n, 1)
+	is.True(strings.Contains(logs.String(), "record to delete was already gone"))
+	is.True(strings.Contains(logs.String(), `"level":"info"`))
+}

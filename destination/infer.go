@@ -33,8 +33,9 @@ func (d *Destination) columnCreator(ctx context.Context, rec opencdc.Record, fie
 }
 
 // keyTypeOf returns the key column type of a table that autoCreate.table
-// creates for the record: inferred from the key value, or from the payload
-// field named like the key column, else single line text.
+// creates for the record: number when the record key (or, without one, the
+// payload field named like the key column) is a number, else single line
+// text.
 func (d *Destination) keyTypeOf(rec opencdc.Record, rawKey any, hasKey bool) teicor.ColumnType {
 	if !d.config.AutoCreateTable {
 		return ""

@@ -81,6 +81,7 @@ func structuredKey(key opencdc.StructuredData, keyColumn string) (any, bool, err
 	if v, ok := key[keyColumn]; ok {
 		return v, true, nil
 	}
+
 	var matches []string
 	for name := range key {
 		if strings.EqualFold(name, keyColumn) {
@@ -95,6 +96,7 @@ func structuredKey(key opencdc.StructuredData, keyColumn string) (any, bool, err
 	if len(matches) == 1 {
 		return key[matches[0]], true, nil
 	}
+
 	if v, ok := key["id"]; ok {
 		return v, true, nil
 	}

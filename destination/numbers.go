@@ -13,8 +13,9 @@ import (
 // jsonNumber matches the JSON number grammar (RFC 8259, section 6).
 var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
-// maxDecimalPlaces is the most decimal places that decimalPlaces counts
-// before it rejects a number such as 1e-300.
+// maxDecimalPlaces is the maximum number of decimal places that
+// decimalPlaces counts in exponent notation before it rejects a number
+// such as 1e-300.
 const maxDecimalPlaces = 64
 
 // numberText returns v as JSON number text. It accepts Go integers,
@@ -100,7 +101,7 @@ func decimalPlaces(text string) (int, error) {
 }
 
 // isZeroText reports whether the number text has only zero digits before
-// its exponent, which tells a true zero from an underflow to zero.
+// its exponent, to distinguish a true zero from an underflow to zero.
 func isZeroText(text string) bool {
 	mantissa, _, _ := strings.Cut(strings.ToLower(text), "e")
 	return strings.Trim(mantissa, "-0.") == ""

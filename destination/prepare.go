@@ -13,7 +13,7 @@ import (
 )
 
 // prepared is a record mapped to a Teicor write: an upsert of data or a
-// delete of the record whose key column holds key.
+// delete of the record whose key column contains key.
 type prepared struct {
 	position int
 	table    *tableInfo

@@ -109,7 +109,12 @@ func (d *Destination) deleteOne(ctx context.Context, p prepared) error {
 		return nil
 	}
 	err = d.client.DeleteRecord(ctx, t.id, found.ID)
-	if err != nil && !errors.Is(err, teicor.ErrNotFound) {
+	if errors.Is(err, teicor.ErrNotFound) {
+		sdk.Logger(ctx).Info().Err(err).Str("table_id", t.id).Str("record_id", found.ID).
+			Msg("record to delete was already gone, treating it as deleted")
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("delete record %s from table %s: %w", found.ID, t.label(), err)
 	}
 	return nil
