@@ -26,14 +26,14 @@ type Config struct {
 	// value reads no tables.
 	Tables []string `json:"tables" default:"*"`
 	// Queries lists the saved queries to read, by id or by name, separated
-	// by commas. "*" reads every query that queries.includeAll selects. An
+	// by commas. "*" reads every query that includeAllQueries selects. An
 	// empty value reads no queries.
 	Queries []string `json:"queries"`
-	// QueriesIncludeAll selects every query the team can see instead of only
-	// the queries that this app installation created.
-	QueriesIncludeAll bool `json:"queries.includeAll" default:"false"`
-	// QueriesGroupID limits the queries to one query group.
-	QueriesGroupID string `json:"queries.groupID"`
+	// IncludeAllQueries makes "*" in queries select every query the team
+	// can see instead of only the queries this app installation created.
+	IncludeAllQueries bool `json:"includeAllQueries" default:"false"`
+	// QueryGroupID limits the queries to one query group.
+	QueryGroupID string `json:"queryGroupID"`
 	// PollInterval is the wait between two polls of the definition gate.
 	PollInterval time.Duration `json:"pollInterval" default:"5s"`
 	// PageSize is the number of table rows fetched per request, at most 1000.
@@ -88,7 +88,7 @@ func (c *Config) fingerprint() string {
 	tables := slices.Sorted(slices.Values(c.Tables))
 	queries := slices.Sorted(slices.Values(c.Queries))
 	key := fmt.Sprintf("t=%s;q=%s;all=%t;g=%s",
-		strings.Join(tables, ","), strings.Join(queries, ","), c.QueriesIncludeAll, c.QueriesGroupID)
+		strings.Join(tables, ","), strings.Join(queries, ","), c.IncludeAllQueries, c.QueryGroupID)
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:6])
 }

@@ -143,8 +143,8 @@ func (s *Source) openQueries(ctx context.Context) error {
 
 func (s *Source) listQueriesOptions(since time.Time) teicor.ListQueriesOptions {
 	return teicor.ListQueriesOptions{
-		GroupID:      s.config.QueriesGroupID,
-		IncludeAll:   s.config.QueriesIncludeAll,
+		GroupID:      s.config.QueryGroupID,
+		IncludeAll:   s.config.IncludeAllQueries,
 		UpdatedSince: since,
 	}
 }
@@ -161,6 +161,15 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 	out := s.buf[:n:n]
 	s.buf = s.buf[n:]
 	return out, nil
+}
+
+// Read returns the next record. It blocks like ReadN.
+func (s *Source) Read(ctx context.Context) (opencdc.Record, error) {
+	records, err := s.ReadN(ctx, 1)
+	if err != nil {
+		return opencdc.Record{}, err
+	}
+	return records[0], nil
 }
 
 // step does one unit of work: one request of the current poll, or the wait
@@ -216,8 +225,11 @@ func (s *Source) Ack(context.Context, opencdc.Position) error {
 	return nil
 }
 
-// Teardown logs the stop. The source holds no open resources between reads.
+// Teardown closes the client's idle connections.
 func (s *Source) Teardown(ctx context.Context) error {
+	if s.client != nil {
+		s.client.CloseIdleConnections()
+	}
 	sdk.Logger(ctx).Info().Msg("teicor source stopped")
 	return nil
 }
