@@ -16,7 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -72,8 +72,11 @@ type Client struct {
 	policy     RetryPolicy
 	onRetry    func(ctx context.Context, info RetryInfo)
 
-	contextMu  sync.Mutex
-	appContext *AppContext
+	// contextLock serializes get_context requests, as a mutex that a
+	// waiting caller can leave when its context ends. appContext caches the
+	// first successful result.
+	contextLock chan struct{}
+	appContext  atomic.Pointer[AppContext]
 
 	tokens tokenCache
 }
@@ -105,6 +108,8 @@ func New(opts Options) (*Client, error) {
 		userAgent:  opts.UserAgent,
 		policy:     opts.Retry,
 		onRetry:    opts.OnRetry,
+
+		contextLock: make(chan struct{}, 1),
 	}
 	c.tokens.fetch = c.fetchAuthorityToken
 	return c, nil

@@ -18,12 +18,21 @@ type AppContext struct {
 }
 
 // GetContext returns the app context (get_context). The first successful
-// result is cached and used for every later runtime call.
+// result is cached and used for every later runtime call. Concurrent first
+// callers share one request.
 func (c *Client) GetContext(ctx context.Context) (*AppContext, error) {
-	c.contextMu.Lock()
-	defer c.contextMu.Unlock()
-	if c.appContext != nil {
-		copied := *c.appContext
+	if cached := c.appContext.Load(); cached != nil {
+		copied := *cached
+		return &copied, nil
+	}
+	select {
+	case c.contextLock <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("teicor: %s: %w", opGetContext, ctx.Err())
+	}
+	defer func() { <-c.contextLock }()
+	if cached := c.appContext.Load(); cached != nil {
+		copied := *cached
 		return &copied, nil
 	}
 
@@ -38,7 +47,7 @@ func (c *Client) GetContext(ctx context.Context) (*AppContext, error) {
 	if err := c.checkContextURL("auth_url", out.AuthURL); err != nil {
 		return nil, err
 	}
-	c.appContext = &out
+	c.appContext.Store(&out)
 	copied := out
 	return &copied, nil
 }

@@ -178,3 +178,45 @@ func TestEmulatorTokenRejectedTwice(t *testing.T) {
 	is.Equal(srv.Requests(teicortest.RouteGetTable), 2) // one retry after the refresh
 	is.True(!strings.Contains(err.Error(), srv.ServiceToken))
 }
+
+func TestEmulatorTokenOutageNotRetriedTwice(t *testing.T) {
+	is := is.New(t)
+	srv, c := newEmulator(t)
+	faults := make([]teicortest.Fault, 20)
+	for i := range faults {
+		faults[i] = teicortest.Fault{Status: 503}
+	}
+	srv.InjectFaults(teicortest.RouteToken, faults...)
+
+	_, err := c.ListSchemas(context.Background())
+	is.True(errors.Is(err, teicor.ErrUnavailable))
+	is.Equal(srv.Requests(teicortest.RouteToken), 4)       // the token request's own retries only
+	is.Equal(srv.Requests(teicortest.RouteListSchemas), 0) // never sent without a token
+}
+
+func TestEmulatorContextWaitHonoursCancel(t *testing.T) {
+	is := is.New(t)
+	srv, c := newEmulator(t)
+	srv.SetLatency(teicortest.RouteGetContext, 2*time.Second)
+	requested := make(chan struct{})
+	srv.OnRequest(func(route string) {
+		if route == teicortest.RouteGetContext {
+			close(requested)
+		}
+	})
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.GetContext(context.Background())
+		first <- err
+	}()
+	<-requested
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	_, err := c.ListSchemas(ctx)
+	is.True(errors.Is(err, context.Canceled))
+	is.True(time.Since(start) < time.Second) // did not wait for the first caller
+	is.NoErr(<-first)
+	is.Equal(srv.Requests(teicortest.RouteGetContext), 1)
+}

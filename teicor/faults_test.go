@@ -295,3 +295,22 @@ func TestCancelDuringRetryWait(t *testing.T) {
 	is.True(errors.Is(err, context.Canceled))
 	is.True(time.Since(start) < time.Second) // did not sit out Retry-After
 }
+
+func TestOversizedResponseRejected(t *testing.T) {
+	is := is.New(t)
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"schemas":[],"padding":"`))
+		chunk := []byte(strings.Repeat("x", 1<<20))
+		for range 33 {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		_, _ = w.Write([]byte(`"}`))
+	})
+	_, err := f.client(t).ListSchemas(context.Background())
+	is.True(err != nil)
+	is.True(strings.Contains(err.Error(), "response body exceeds the limit of 33554432 bytes"))
+	is.Equal(len(f.runtimeRequests()), 1) // not retried
+}

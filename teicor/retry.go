@@ -128,8 +128,13 @@ func (c *Client) retry(ctx context.Context, op string, p RetryPolicy, attempt fu
 }
 
 // isRetryable reports whether err is worth a retry: a 429, a 5xx or a
-// failure of the connection.
+// failure of the connection, unless a request it depends on has already
+// run out of retries.
 func isRetryable(err error) bool {
+	var retried *retriedError
+	if errors.As(err, &retried) {
+		return false
+	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.retryable()

@@ -105,19 +105,19 @@ func (c *Client) attempt(ctx context.Context, req request, body []byte, out any)
 	case apiAuth:
 		appCtx, err := c.GetContext(ctx)
 		if err != nil {
-			return nil, err
+			return nil, &retriedError{err}
 		}
 		return c.send(ctx, req, appCtx.AuthURL, c.token, true, body, out)
 	}
 
 	appCtx, err := c.GetContext(ctx)
 	if err != nil {
-		return nil, err
+		return nil, &retriedError{err}
 	}
 	scope := scopeFor(req.method)
 	tok, err := c.tokens.get(ctx, scope)
 	if err != nil {
-		return nil, err
+		return nil, &retriedError{err}
 	}
 	header, err := c.send(ctx, req, appCtx.RuntimeURL, tok.Token, false, body, out)
 	if !isAuthFailure(err) {
@@ -126,10 +126,19 @@ func (c *Client) attempt(ctx context.Context, req request, body []byte, out any)
 	c.tokens.invalidate(scope, tok)
 	tok, err = c.tokens.get(ctx, scope)
 	if err != nil {
-		return nil, err
+		return nil, &retriedError{err}
 	}
 	return c.send(ctx, req, appCtx.RuntimeURL, tok.Token, false, body, out)
 }
+
+// retriedError is the failure of a get_context or token request that a
+// request depends on. Those requests have run their own retries, so the
+// dependent request does not retry them again.
+type retriedError struct{ err error }
+
+func (e *retriedError) Error() string { return e.err.Error() }
+
+func (e *retriedError) Unwrap() error { return e.err }
 
 // scopeFor returns the authority token scope a runtime request needs: read
 // for GET, write for every other method.
