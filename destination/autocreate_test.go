@@ -179,3 +179,24 @@ func TestAutoCreateMissingSchemaFallsBack(t *testing.T) {
 	is.Equal(columnsOf(t, d, tableID)["note"].Type, teicor.ColumnSingleLineText)
 	is.True(strings.Contains(logs.String(), "payload schema unavailable"))
 }
+
+func TestAutoCreateKeyColumn(t *testing.T) {
+	is := is.New(t)
+	srv, tableID := newServer(t)
+	cfg := testConfig(srv)
+	cfg.KeyColumn = "code"
+	cfg.AutoCreateColumns = true
+	d := openDestination(t, cfg)
+
+	n, err := d.Write(context.Background(), []opencdc.Record{
+		upsert("c-1", opencdc.StructuredData{"qty": 4}),
+	})
+	is.NoErr(err)
+	is.Equal(n, 1)
+	cols := columnsOf(t, d, tableID)
+	is.Equal(cols["code"].Type, teicor.ColumnSingleLineText)
+	is.True(cols["code"].Config.Unique)
+	rows := srv.Rows(tableID)
+	is.Equal(len(rows), 1)
+	is.Equal(rows[0].Values["code"], "c-1")
+}

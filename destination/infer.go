@@ -32,12 +32,11 @@ func (d *Destination) columnCreator(ctx context.Context, rec opencdc.Record, fie
 	}
 }
 
-// keyTypeOf returns the key column type of a table that autoCreate.table
-// creates for the record: number when the record key (or, without one, the
-// payload field named like the key column) is a number, else single line
-// text.
+// keyTypeOf returns the type of a key column that autoCreate creates for
+// the record: number when the record key (or, without one, the payload
+// field named like the key column) is a number, else single line text.
 func (d *Destination) keyTypeOf(rec opencdc.Record, rawKey any, hasKey bool) teicor.ColumnType {
-	if !d.config.AutoCreateTable {
+	if !d.config.AutoCreateTable && !d.config.AutoCreateColumns {
 		return ""
 	}
 	if !hasKey {

@@ -13,10 +13,11 @@ import (
 // catalog resolves table settings to Teicor tables and caches their
 // columns. It is used by one Write call at a time, so it has no lock.
 type catalog struct {
-	client    *teicor.Client
-	schema    string
-	keyColumn string
-	autoTable bool
+	client      *teicor.Client
+	schema      string
+	keyColumn   string
+	autoTable   bool
+	autoColumns bool
 
 	loaded bool
 	byID   map[string]teicor.Table
@@ -27,18 +28,19 @@ type catalog struct {
 
 func newCatalog(client *teicor.Client, cfg *Config) *catalog {
 	return &catalog{
-		client:    client,
-		schema:    cfg.Schema,
-		keyColumn: cfg.KeyColumn,
-		autoTable: cfg.AutoCreateTable,
-		tables:    map[string]*tableInfo{},
+		client:      client,
+		schema:      cfg.Schema,
+		keyColumn:   cfg.KeyColumn,
+		autoTable:   cfg.AutoCreateTable,
+		autoColumns: cfg.AutoCreateColumns,
+		tables:      map[string]*tableInfo{},
 	}
 }
 
 // resolve returns the table that ref (a table id, or a table name in the
 // configured schema) names. It lists the tables again once when ref is
 // unknown, and creates the table when autoCreate.table is set. keyType is
-// the type of the key column of a created table.
+// the type of a key column that resolve creates.
 func (c *catalog) resolve(ctx context.Context, ref string, keyType teicor.ColumnType) (*tableInfo, error) {
 	if ref == "" {
 		return nil, errors.New("empty table name: the table setting rendered an empty string " +
@@ -51,7 +53,7 @@ func (c *catalog) resolve(ctx context.Context, ref string, keyType teicor.Column
 			}
 		}
 		if id, ok := c.lookupID(ref); ok {
-			return c.table(ctx, id)
+			return c.table(ctx, id, keyType)
 		}
 	}
 	if c.autoTable && c.schema != "" {
@@ -119,17 +121,21 @@ func (c *catalog) createTable(ctx context.Context, name string, keyType teicor.C
 	}
 	c.byID[t.ID] = *t
 	c.byName[t.Name] = t.ID
-	return c.table(ctx, t.ID)
+	return c.table(ctx, t.ID, keyType)
 }
 
 // table returns the cached columns of the table id, listing them on first
-// use.
-func (c *catalog) table(ctx context.Context, id string) (*tableInfo, error) {
+// use. A missing key column is created with keyType when
+// autoCreate.columns is set.
+func (c *catalog) table(ctx context.Context, id string, keyType teicor.ColumnType) (*tableInfo, error) {
 	if t, ok := c.tables[id]; ok {
 		return t, nil
 	}
 	t := &tableInfo{id: id, name: c.byID[id].Name}
 	if err := c.refreshColumns(ctx, t); err != nil {
+		return nil, err
+	}
+	if err := c.ensureKeyColumn(ctx, t, keyType); err != nil {
 		return nil, err
 	}
 	key, err := c.keyColumnOf(t)
@@ -148,6 +154,23 @@ func (c *catalog) refreshColumns(ctx context.Context, t *tableInfo) error {
 	}
 	t.setColumns(cols)
 	return nil
+}
+
+func (c *catalog) ensureKeyColumn(ctx context.Context, t *tableInfo, keyType teicor.ColumnType) error {
+	if !c.autoColumns {
+		return nil
+	}
+	if _, ok, err := t.match(c.keyColumn); ok || err != nil {
+		return nil
+	}
+	_, err := c.createColumn(ctx, t, func() (teicor.CreateColumnRequest, error) {
+		return teicor.CreateColumnRequest{
+			Name:   c.keyColumn,
+			Type:   keyType,
+			Config: teicor.ColumnConfig{Unique: true},
+		}, nil
+	})
+	return err
 }
 
 func (c *catalog) keyColumnOf(t *tableInfo) (teicor.Column, error) {

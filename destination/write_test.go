@@ -479,3 +479,15 @@ func TestWriteUnsupportedOperation(t *testing.T) {
 	is.True(err != nil)
 	is.True(strings.Contains(err.Error(), "unsupported operation"))
 }
+
+func TestWriteTemplateWithoutCollection(t *testing.T) {
+	is := is.New(t)
+	srv, _ := newServer(t)
+	cfg := testConfig(srv)
+	cfg.Table = `{{ index .Metadata "opencdc.collection" }}`
+	d := openDestination(t, cfg)
+
+	n, err := d.Write(context.Background(), itemRecords(1))
+	is.Equal(n, 0)
+	is.True(strings.Contains(err.Error(), "empty table name: the table setting rendered an empty string"))
+}
