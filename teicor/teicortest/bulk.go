@@ -118,6 +118,9 @@ func (s *Server) bulkUpsert(r *http.Request) (int, any, error) {
 	default:
 		return 0, nil, errBadRequest("invalid on_conflict %q: use overwrite, skip or error", req.OnConflict)
 	}
+	if req.Records == nil {
+		return 0, nil, errBadRequest("missing \"records\": send {\"records\": [{\"data\": {...}}]}")
+	}
 	if len(req.Records) > s.cfg.limits.MaxBulk {
 		return 0, nil, errTooLarge("%d records in one bulk request, the maximum is %d: split it into chunks", len(req.Records), s.cfg.limits.MaxBulk)
 	}

@@ -153,3 +153,15 @@ func TestBulkCustomLimitAndBadInput(t *testing.T) {
 	is.Equal(badMode.status, http.StatusBadRequest)
 	is.Equal(noData.status, http.StatusBadRequest)
 }
+
+func TestBulkMissingRecords(t *testing.T) {
+	is := is.New(t)
+	c, ref, _ := bulkFixture(t)
+
+	missing := c.runtime(http.MethodPost, "api/tables/"+ref.ID+"/records/bulk", map[string]any{"on_conflict": "skip"})
+	empty := c.runtime(http.MethodPost, "api/tables/"+ref.ID+"/records/bulk", map[string]any{"records": []any{}})
+
+	is.Equal(missing.status, http.StatusBadRequest)
+	is.Equal(empty.status, http.StatusOK)
+	is.Equal(empty.body["record_ids"], []any{})
+}

@@ -2,6 +2,7 @@ package teicortest
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"sort"
 	"time"
@@ -173,7 +174,8 @@ func (st *store) addColumn(t *table, name, colType string, rawCfg map[string]any
 
 // changeColumn renames a column and replaces its config. Turning unique on
 // fails with 409 when existing records share a value. A new required
-// flag, option list or precision applies to later writes only.
+// flag, option list or precision applies to later writes only. A request
+// that changes nothing leaves updated_at as it is.
 func (st *store) changeColumn(t *table, col *column, name *string, rawCfg map[string]any, now time.Time) error {
 	if name != nil {
 		if err := t.checkColumnName(*name, col.id); err != nil {
@@ -188,6 +190,10 @@ func (st *store) changeColumn(t *table, col *column, name *string, rawCfg map[st
 		}
 		cc = parsed
 	}
+	if (name == nil || *name == col.name) && reflect.DeepEqual(cc, col.cfg) {
+		return nil
+	}
+
 	if cc.unique && !col.cfg.unique {
 		idx, err := t.buildUniqueIndex(col.id)
 		if err != nil {

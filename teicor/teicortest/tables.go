@@ -44,17 +44,21 @@ func (st *store) createTable(schemaName, name string, private bool, now time.Tim
 
 // changeTable renames a table or changes is_private. It is a definition
 // change: updated_at advances, the watermark does not.
+// A request that changes nothing leaves updated_at as it is.
 func (st *store) changeTable(t *table, name *string, private *bool, now time.Time) error {
-	if name != nil {
+	changed := false
+	if name != nil && *name != t.name {
 		if err := st.checkTableName(t.schema, *name, t.id); err != nil {
 			return err
 		}
-		t.name = *name
+		t.name, changed = *name, true
 	}
-	if private != nil {
-		t.isPrivate = *private
+	if private != nil && *private != t.isPrivate {
+		t.isPrivate, changed = *private, true
 	}
-	t.updatedAt = now
+	if changed {
+		t.updatedAt = now
+	}
 	return nil
 }
 

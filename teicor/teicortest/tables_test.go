@@ -3,6 +3,7 @@ package teicortest_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/matryer/is"
 )
@@ -131,4 +132,21 @@ func TestColumnUniqueWithDuplicates(t *testing.T) {
 	resp := c.runtime(http.MethodPatch, "api/tables/"+ref.ID+"/columns/"+ref.Columns["code"], map[string]any{"config": map[string]any{"unique": true}})
 
 	is.Equal(resp.status, http.StatusConflict)
+}
+
+func TestNoOpUpdateKeepsUpdatedAt(t *testing.T) {
+	is := is.New(t)
+	c, clock := frozenClient(t)
+	ref := newTable(t, c.srv, colSpec("n", "number", map[string]any{"precision": 1}))
+	before := c.runtime(http.MethodGet, "api/tables/"+ref.ID, nil).body["updated_at"]
+	clock.Advance(time.Minute)
+
+	c.runtime(http.MethodPatch, "api/tables/"+ref.ID, map[string]any{"name": "t"})
+	c.runtime(http.MethodPatch, "api/tables/"+ref.ID+"/columns/"+ref.Columns["n"], map[string]any{"name": "n", "config": map[string]any{"precision": 1}})
+	after := c.runtime(http.MethodGet, "api/tables/"+ref.ID, nil).body["updated_at"]
+	c.runtime(http.MethodPatch, "api/tables/"+ref.ID, map[string]any{"is_private": true})
+	changed := c.runtime(http.MethodGet, "api/tables/"+ref.ID, nil).body["updated_at"]
+
+	is.Equal(after, before)
+	is.True(changed != before)
 }
