@@ -106,6 +106,7 @@ func run(args []string, stdout io.Writer) error {
 		teicortest.WithCredentials(o.team, o.app, o.token),
 		teicortest.WithTokenLifetime(o.tokenLifetime),
 		teicortest.WithClock(clock),
+		teicortest.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))),
 	}
 	if seed != nil {
 		opts = append(opts, teicortest.WithSeed(seed))

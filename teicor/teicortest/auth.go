@@ -105,7 +105,7 @@ func (ts *tokenStore) issue(scope string, expiresAt time.Time) string {
 	return token
 }
 
-// ExpireTokens makes every authority token issued so far answer 401
+// ExpireTokens makes every authority token issued so far fail with 401
 // token_expired. Tokens issued later are valid.
 func (s *Server) ExpireTokens() {
 	s.tokens.mu.Lock()

@@ -87,10 +87,10 @@ func configOptions(col ColumnSpec) []string {
 	return nil
 }
 
-// DemoSeed returns the demo data set: schema "demo" with four tables that
-// cover every column type, 460 rows in total, one table and its columns
-// named with non-ASCII letters and an emoji, and two queries, one owned by
-// the app and one by another app.
+// DemoSeed returns the demo data set: schema "demo" with four tables and
+// 460 rows that cover every column type. One table and its columns have
+// names with non-ASCII letters and an emoji. Of its two queries, one is
+// owned by the app and one by another app.
 func DemoSeed() *Seed {
 	return &Seed{
 		Schemas: []SeedSchema{{Name: "demo", Tables: []SeedTable{

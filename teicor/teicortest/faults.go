@@ -46,8 +46,8 @@ const routeUnknown = "unknown"
 
 // Fault is one injected failure of a route.
 //
-// A Fault with a Status answers with that status and the contract's error
-// body, plus a Retry-After header when RetryAfter > 0. Latency delays the
+// A Fault with a Status responds with that status and the contract's
+// error body, plus a Retry-After header when RetryAfter > 0. Latency delays the
 // request first. A Fault with Status 0 and Latency > 0 only delays the
 // request, which is then served normally. Drop closes the connection
 // without a response.

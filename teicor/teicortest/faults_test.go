@@ -1,7 +1,10 @@
 package teicortest_test
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,7 +60,7 @@ func TestFaultBeforeAuth(t *testing.T) {
 
 	resp := c.send(http.MethodGet, c.corePath("/context"), nil, nil)
 
-	is.Equal(resp.status, http.StatusServiceUnavailable) // a fault answers before auth, like a proxy would
+	is.Equal(resp.status, http.StatusServiceUnavailable) // a fault responds before the auth check, like a proxy in front of the API
 }
 
 func TestClearFaults(t *testing.T) {
@@ -159,4 +162,39 @@ func TestOnRequestChangesData(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	is.Equal(routes, []string{teicortest.RouteListTables, teicortest.RouteTableSyncStatus})
+}
+
+func TestLoggerRecordsErrors(t *testing.T) {
+	is := is.New(t)
+	var buf syncBuffer
+	c := newClient(t, teicortest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	c.srv.InjectFaults(teicortest.RouteListTables, teicortest.Fault{Status: 503})
+
+	c.runtime(http.MethodGet, "api/tables", nil)
+	c.runtime(http.MethodGet, "api/tables/tbl_nope", nil)
+	logged := buf.String()
+
+	is.True(strings.Contains(logged, "route=list_tables"))
+	is.True(strings.Contains(logged, "status=503"))
+	is.True(strings.Contains(logged, "route=get_table"))
+	is.True(strings.Contains(logged, "code=not_found"))
+	is.True(!strings.Contains(logged, c.token))
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -182,10 +182,10 @@ func TestQueryOnDeletedTable(t *testing.T) {
 	is.NoErr(c.srv.DeleteTable(ref.ID))
 	is.NoErr(c.srv.DeleteQuery(theirs))
 	exec := c.runtime(http.MethodPost, "api/queries/"+mine+"/execute", nil)
-	gone := c.runtime(http.MethodGet, "api/queries/"+theirs, nil)
+	deletedQuery := c.runtime(http.MethodGet, "api/queries/"+theirs, nil)
 
 	is.Equal(exec.status, http.StatusConflict)
-	is.Equal(gone.status, http.StatusNotFound)
+	is.Equal(deletedQuery.status, http.StatusNotFound)
 }
 
 func TestCreateQueryRejectsBadDefinition(t *testing.T) {

@@ -82,7 +82,8 @@ func notFoundRoute(r *http.Request) (int, any, error) {
 // hook, latency and faults, then authentication.
 func (s *Server) handle(mux *http.ServeMux, pattern, route string, auth authKind, fn handlerFunc) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set(headerRequestID, "req_"+strconv.FormatUint(s.requestSeq.Add(1), 10))
+		requestID := "req_" + strconv.FormatUint(s.requestSeq.Add(1), 10)
+		w.Header().Set(headerRequestID, requestID)
 		w.Header().Set("Date", s.clock.Now().Format(http.TimeFormat))
 
 		hook, delay, fault := s.traffic.admit(route)
@@ -92,17 +93,20 @@ func (s *Server) handle(mux *http.ServeMux, pattern, route string, auth authKind
 		if !sleepCtx(r.Context(), delay) {
 			return
 		}
-		if fault != nil && applyFault(w, fault) {
-			return
+		if fault != nil {
+			s.logFault(route, requestID, fault)
+			if applyFault(w, fault) {
+				return
+			}
 		}
 
 		if err := s.authenticate(r, auth); err != nil {
-			writeError(w, asAPIError(err))
+			s.writeError(w, route, requestID, err)
 			return
 		}
 		status, body, err := fn(r)
 		if err != nil {
-			writeError(w, asAPIError(err))
+			s.writeError(w, route, requestID, err)
 			return
 		}
 		writeJSON(w, status, body)
@@ -117,4 +121,22 @@ func (s *Server) authenticate(r *http.Request, auth authKind) error {
 		return s.checkServiceAuth(r)
 	}
 	return nil
+}
+
+// writeError writes err as the contract's error body and logs it.
+func (s *Server) writeError(w http.ResponseWriter, route, requestID string, err error) {
+	apiErr := asAPIError(err)
+	if s.cfg.logger != nil {
+		s.cfg.logger.Info("request failed", "route", route, "request_id", requestID,
+			"status", apiErr.Status, "code", apiErr.Code, "error", apiErr.Message)
+	}
+	writeError(w, apiErr)
+}
+
+func (s *Server) logFault(route, requestID string, f *Fault) {
+	if s.cfg.logger == nil || (f.Status == 0 && !f.Drop) {
+		return
+	}
+	s.cfg.logger.Info("injected fault", "route", route, "request_id", requestID,
+		"status", f.Status, "drop", f.Drop, "retry_after", f.RetryAfter)
 }

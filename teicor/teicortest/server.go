@@ -10,6 +10,7 @@ package teicortest
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -51,6 +52,7 @@ type config struct {
 	separateRuntime bool
 	limits          Limits
 	seed            *Seed
+	logger          *slog.Logger
 }
 
 // Option configures a Server.
@@ -81,6 +83,11 @@ func WithSeparateRuntimeHost() Option { return func(c *config) { c.separateRunti
 
 // WithLimits overrides the API limits. Zero fields keep their defaults.
 func WithLimits(l Limits) Option { return func(c *config) { c.limits = l } }
+
+// WithLogger logs one line per error response (faults included) to
+// logger, with the route, status, error code and request id. The default
+// is no logging. Tokens are never logged.
+func WithLogger(logger *slog.Logger) Option { return func(c *config) { c.logger = logger } }
 
 // WithSeed loads seed into the server before it starts serving.
 func WithSeed(seed *Seed) Option { return func(c *config) { c.seed = seed } }
