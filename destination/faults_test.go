@@ -186,7 +186,7 @@ func TestWriteConflictInBatch(t *testing.T) {
 	is.Equal(rowsBySKU(srv, tableID)["sku-1"]["qty"], 1.0)
 }
 
-func TestWriteDeleteRetriesAndFails(t *testing.T) {
+func TestWriteDeleteFailureStopsBatch(t *testing.T) {
 	is := is.New(t)
 	srv, tableID := newServer(t)
 	_, err := srv.InsertRows(tableID, map[string]any{"sku": "a"}, map[string]any{"sku": "b"})
@@ -248,4 +248,19 @@ func TestWriteDeleteRaceNotFound(t *testing.T) {
 	is.Equal(n, 1)
 	is.True(strings.Contains(logs.String(), "record to delete was already gone"))
 	is.True(strings.Contains(logs.String(), `"level":"info"`))
+}
+
+func TestWriteSplitsTooLargeChunk(t *testing.T) {
+	is := is.New(t)
+	srv, tableID := newServer(t, teicortest.WithLimits(teicortest.Limits{MaxBulk: 100}))
+	d := openDestination(t, testConfig(srv))
+	ctx, logs := loggingContext()
+
+	n, err := d.Write(ctx, itemRecords(300))
+	is.NoErr(err)
+	is.Equal(n, 300)
+	is.Equal(srv.RowCount(tableID), 300)
+	// 300 is rejected, each 150 is rejected, and each 75 lands.
+	is.Equal(srv.Requests(teicortest.RouteBulkUpsert), 7)
+	is.Equal(strings.Count(logs.String(), "splitting the chunk in two"), 3)
 }

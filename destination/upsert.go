@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 
+	sdk "github.com/conduitio/conduit-connector-sdk"
+
 	"github.com/teicor/conduit-connector-teicor/teicor"
 )
 
@@ -86,6 +88,9 @@ func (d *Destination) writeChunk(ctx context.Context, chunk []entry, stats *batc
 		return len(chunk), nil
 	}
 
+	if errors.Is(err, teicor.ErrPayloadTooLarge) && len(chunk) > 1 {
+		return d.writeHalves(ctx, chunk, stats)
+	}
 	apiErr, index, ok := rejectedEntry(err, len(chunk))
 	if !ok {
 		return 0, fmt.Errorf("bulk upsert of the records at batch positions %d to %d into table %s: %w",
@@ -100,6 +105,22 @@ func (d *Destination) writeChunk(ctx context.Context, chunk []entry, stats *batc
 		return landed, err
 	}
 	return index, rejected
+}
+
+// writeHalves writes a chunk that Teicor rejected as too large in two
+// halves, which split again while they are too large.
+func (d *Destination) writeHalves(ctx context.Context, chunk []entry, stats *batchStats) (int, error) {
+	half := len(chunk) / 2
+	sdk.Logger(ctx).Warn().
+		Str("table_id", chunk[0].last.table.id).
+		Int("records", len(chunk)).
+		Msg("bulk upsert too large for Teicor, splitting the chunk in two; lower chunkSize to avoid this")
+	landed, err := d.writeChunk(ctx, chunk[:half], stats)
+	if err != nil {
+		return landed, err
+	}
+	landed, err = d.writeChunk(ctx, chunk[half:], stats)
+	return half + landed, err
 }
 
 // rejectedEntry returns the chunk index of the entry that a 409 or 422
