@@ -13,7 +13,8 @@ import (
 // connection error is retried. Only idempotent requests are retried.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt. 0
-	// disables retries.
+	// disables retries, but only together with a non-zero BaseDelay or
+	// MaxDelay, because an all-zero RetryPolicy means the default policy.
 	MaxRetries int
 	// BaseDelay is the wait before the first retry. Each further retry
 	// doubles it.
