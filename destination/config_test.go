@@ -88,3 +88,30 @@ func TestConfigChunkSizeBounds(t *testing.T) {
 		})
 	}
 }
+
+func TestNewWritesThroughMiddleware(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv, tableID := newServer(t)
+	params, _, err := paramgen.ParseParameters(".", "Config")
+	is.NoErr(err)
+
+	d := New()
+	settings := config.Config{
+		"baseURL":      srv.URL,
+		"teamSlug":     srv.TeamSlug,
+		"appSlug":      srv.AppSlug,
+		"serviceToken": srv.ServiceToken,
+		"table":        "items",
+		"schema":       testSchema,
+		"keyColumn":    "sku",
+	}
+	is.NoErr(sdk.Util.ParseConfig(ctx, settings, d.Config(), params))
+	is.NoErr(d.Open(ctx))
+	defer func() { is.NoErr(d.Teardown(ctx)) }()
+
+	n, err := d.Write(ctx, itemRecords(3))
+	is.NoErr(err)
+	is.Equal(n, 3)
+	is.Equal(srv.RowCount(tableID), 3)
+}
