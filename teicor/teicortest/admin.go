@@ -304,8 +304,8 @@ func cloneDef(def QueryDef) QueryDef {
 	return def
 }
 
-// UpdateQuery replaces a query's definition; its updated_at and watermark
-// advance.
+// UpdateQuery replaces a query's definition, which advances its
+// updated_at and watermark.
 func (s *Server) UpdateQuery(queryID string, def QueryDef) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

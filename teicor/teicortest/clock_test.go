@@ -54,3 +54,21 @@ func TestClockResume(t *testing.T) {
 	is.True(clock.Now().After(start))
 	is.True(clock.Now().Before(start.Add(time.Minute))) // it runs from start, not from real time
 }
+
+func TestClockFreeze(t *testing.T) {
+	is := is.New(t)
+	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := teicortest.NewClock(start)
+	clock.Resume()
+
+	clock.Freeze()
+	first := clock.Now()
+	deadline := time.Now().Add(10 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	second := clock.Now()
+
+	is.Equal(first, second)
+	is.True(!first.Before(start))
+}

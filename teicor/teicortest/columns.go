@@ -148,7 +148,8 @@ func (t *table) checkColumnName(name, exceptID string) error {
 	return nil
 }
 
-// addColumn validates and appends a column; the caller touches the table.
+// addColumn validates a column, appends it and advances the table's
+// updated_at.
 func (st *store) addColumn(t *table, name, colType string, rawCfg map[string]any, now time.Time) (*column, error) {
 	if err := t.checkColumnName(name, ""); err != nil {
 		return nil, err

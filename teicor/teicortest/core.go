@@ -2,6 +2,7 @@ package teicortest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 )
 
@@ -89,10 +90,19 @@ func mergePatch(target, patch any) any {
 	return out
 }
 
-// CoreState returns a deep copy of the core state.
+// CoreState returns a deep copy of the core state, decoded like a
+// response body: numbers are float64.
 func (s *Server) CoreState() map[string]any {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	copied, _ := mergePatch(nil, s.data.coreState).(map[string]any)
+	raw, err := json.Marshal(s.data.coreState)
+	s.mu.RUnlock()
+	copied := map[string]any{}
+	if err == nil {
+		err = json.Unmarshal(raw, &copied)
+	}
+	if err != nil {
+		// The state was decoded from JSON, so it always encodes again.
+		panic(fmt.Sprintf("teicortest: copy core state: %v", err))
+	}
 	return copied
 }

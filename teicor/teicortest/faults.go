@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// Route names, one per API operation, named after the Python SDK methods.
+// Route names, one per API operation, named after the methods of the
+// Python SDK (teicor-sdk 0.3.0).
 // They key fault injection, latency and request counters.
 const (
 	RouteGetContext      = "get_context"
@@ -53,7 +54,7 @@ const routeUnknown = "unknown"
 // without a response.
 type Fault struct {
 	Status     int
-	Code       string // error code; empty takes the code for Status
+	Code       string // error code, or the code for Status when empty
 	RetryAfter time.Duration
 	Latency    time.Duration
 	Drop       bool

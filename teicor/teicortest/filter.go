@@ -235,8 +235,8 @@ type sortKey struct {
 	desc bool
 }
 
-// parseSort parses [{"column_id", "direction"}]; the direction defaults
-// to asc. An empty input means creation order.
+// parseSort parses [{"column_id", "direction"}]. The direction defaults
+// to asc, and an empty input means creation order.
 func parseSort(t *table, raw []byte) ([]sortKey, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {

@@ -10,8 +10,8 @@ import (
 	"strconv"
 )
 
-// maxBodyBytes bounds request bodies. It is far above the 500-record bulk
-// limit of typical rows and protects the emulator from runaway input.
+// maxBodyBytes is the largest request body the emulator reads. Larger
+// bodies get 413, which protects the emulator from runaway input.
 const maxBodyBytes = 64 << 20
 
 // apiError is an error response of the contract:
@@ -134,8 +134,8 @@ func decodeBody(r *http.Request, v any) error {
 	return nil
 }
 
-// asAPIError converts any handler error into an apiError; errors that are
-// not apiErrors become 500 internal.
+// asAPIError converts any handler error into an apiError. Other errors
+// become 500 internal.
 func asAPIError(err error) *apiError {
 	var apiErr *apiError
 	if errors.As(err, &apiErr) {

@@ -85,7 +85,7 @@ func (t *table) indexUnique(rec *record, add bool) {
 	}
 }
 
-// insert appends rec; the caller has validated it and checked uniqueness.
+// insert appends rec. The caller has validated it and checked uniqueness.
 func (t *table) insert(rec *record) {
 	t.index[rec.id] = len(t.rows)
 	t.rows = append(t.rows, rec)
@@ -100,8 +100,8 @@ func (t *table) popLast() {
 	t.rows = t.rows[:len(t.rows)-1]
 }
 
-// merge sets the given columns of rec and returns the previous data and
-// updated_at for a rollback.
+// merge sets the given columns of rec and returns a function that undoes
+// the change, for a rollback.
 func (t *table) merge(rec *record, data map[string]any, now time.Time) func() {
 	oldData, oldUpdated := rec.data, rec.updatedAt
 	t.indexUnique(rec, false)

@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// parseSince reads the inclusive updated_since parameter; zero means none.
+// parseSince reads the inclusive updated_since parameter. Without one it
+// returns the zero time.
 func parseSince(r *http.Request) (time.Time, error) {
 	raw := r.URL.Query().Get("updated_since")
 	if raw == "" {

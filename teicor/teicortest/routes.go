@@ -11,7 +11,7 @@ const (
 	headerRequestID = "X-Request-Id"
 )
 
-// corePrefix is the path prefix of the core API: P in the contract.
+// corePrefix is the path prefix of every core API route.
 const corePrefix = "/api/v1/teams/{team}/apps/{app}"
 
 func authPath(team, app string) string {

@@ -38,9 +38,9 @@ const DefaultTokenLifetime = 15 * time.Minute
 
 // Limits are the size limits of the API. A zero field takes its default.
 type Limits struct {
-	MaxBulk           int // records per bulk upsert request; 413 above
-	MaxPageSize       int // records per list page; 400 above
-	MaxCoreStateBytes int // bytes of merged core state JSON; 413 above
+	MaxBulk           int // max records per bulk upsert request, 413 above
+	MaxPageSize       int // max records per list page, 400 above
+	MaxCoreStateBytes int // max bytes of the merged core state JSON, 413 above
 }
 
 type config struct {

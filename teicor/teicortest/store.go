@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// store is the emulator's data. Every access holds Server.mu.
+// store is the emulator's data. Callers hold Server.mu for every access.
 type store struct {
 	seq    uint64 // change counter behind watermarks
 	nextID uint64
