@@ -58,12 +58,9 @@ func TestContextCachedAfterSuccess(t *testing.T) {
 	is.Equal(contextRequests, 1)
 }
 
-func TestBaseURLWithPath(t *testing.T) {
+func TestBaseURLTrailingSlash(t *testing.T) {
 	is := is.New(t)
 	f := newFakeAPI(t, nil)
-	f.core = func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", "no route")
-	}
 	c := f.client(t, func(o *teicor.Options) { o.BaseURL = f.srv.URL + "/" })
 	_, err := c.GetContext(context.Background())
 	is.NoErr(err)
