@@ -56,7 +56,7 @@ func (t *tableSync) readPage(ctx context.Context, emit emitFunc) error {
 	for i, rec := range records {
 		pass.Offset = from + skipped + i + 1
 		pass.LastCreated, pass.LastID = toMicros(rec.CreatedAt), rec.ID
-		hash := rowHash(rec)
+		hash := lazyHash(rec)
 		t.addBoundary(rec, hash)
 		if !emits(pass.Filter, rec, hash) {
 			continue
@@ -115,16 +115,17 @@ func (t *tableSync) passError(ctx context.Context, err error) error {
 
 // emits reports whether a row changed since the pass that produced the
 // filter mark.
-func emits(filter TableMark, rec teicor.Record, hash uint64) bool {
+func emits(filter TableMark, rec teicor.Record, hash func() uint64) bool {
 	if toMicros(rec.UpdatedAt) < filter.Cutoff {
 		return false
 	}
-	return filter.Boundary[rec.ID] != hash
+	listed, ok := filter.Boundary[rec.ID]
+	return !ok || listed != hash()
 }
 
 // addBoundary lists the row in the new mark when it sits at or after the
 // new cutoff, so that the next pass does not emit it again unchanged.
-func (t *tableSync) addBoundary(rec teicor.Record, hash uint64) {
+func (t *tableSync) addBoundary(rec teicor.Record, hash func() uint64) {
 	pass := t.prog.Pass
 	if pass.Overflow || toMicros(rec.UpdatedAt) < pass.Mark.Cutoff {
 		return
@@ -137,7 +138,7 @@ func (t *tableSync) addBoundary(rec teicor.Record, hash uint64) {
 	if pass.Mark.Boundary == nil {
 		pass.Mark.Boundary = map[string]uint64{}
 	}
-	pass.Mark.Boundary[rec.ID] = hash
+	pass.Mark.Boundary[rec.ID] = hash()
 }
 
 // operation returns snapshot during the initial sync, create for rows
@@ -154,6 +155,18 @@ func (t *tableSync) operation(rec teicor.Record) opencdc.Operation {
 		return opencdc.OperationCreate
 	default:
 		return opencdc.OperationUpdate
+	}
+}
+
+// lazyHash returns a function that computes the row's hash once, when a
+// boundary needs it, because most rows sit before every cutoff.
+func lazyHash(rec teicor.Record) func() uint64 {
+	var hash uint64
+	return func() uint64 {
+		if hash == 0 {
+			hash = rowHash(rec)
+		}
+		return hash
 	}
 }
 
