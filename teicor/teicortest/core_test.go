@@ -121,3 +121,13 @@ func TestCoreStateDefaultLimit(t *testing.T) {
 	is.Equal(under.status, http.StatusOK)
 	is.Equal(over.status, http.StatusRequestEntityTooLarge)
 }
+
+func TestStartRejectsRemoteAddress(t *testing.T) {
+	is := is.New(t)
+	srv := teicortest.NewUnstartedServer(teicortest.WithAddr("0.0.0.0:0"))
+
+	err := srv.Start()
+
+	is.True(err != nil)
+	is.True(strings.Contains(err.Error(), "loopback"))
+}

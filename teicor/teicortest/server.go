@@ -59,7 +59,8 @@ type config struct {
 type Option func(*config)
 
 // WithAddr sets the listen address of the core API, for example
-// "127.0.0.1:8089". The default is "127.0.0.1:0", a free port.
+// "127.0.0.1:8089". The default is "127.0.0.1:0", a free port. Start
+// rejects addresses outside the loopback interface.
 func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 
 // WithCredentials sets the team slug, app slug and service token that the
@@ -178,6 +179,9 @@ func (s *Server) Start() error {
 		}
 	}
 
+	if err := checkLoopback(s.cfg.addr); err != nil {
+		return err
+	}
 	coreLn, err := net.Listen("tcp", s.cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.cfg.addr, err)
@@ -204,6 +208,22 @@ func (s *Server) Start() error {
 	s.AuthURL = runtimeBase + authPath(s.TeamSlug, s.AppSlug)
 
 	s.serve(coreLn, coreMux)
+	return nil
+}
+
+// checkLoopback rejects listen addresses outside the loopback interface,
+// because the emulator accepts fixed test credentials.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("invalid listen address %q: expected host:port, such as 127.0.0.1:8089", addr)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("invalid listen address %q: the emulator listens only on loopback, use 127.0.0.1 or [::1]", addr)
+	}
 	return nil
 }
 
