@@ -219,8 +219,10 @@ func TestWriteNumberKeys(t *testing.T) {
 	d := openDestination(t, cfg)
 
 	records := []opencdc.Record{
-		{Operation: opencdc.OperationCreate, Key: opencdc.StructuredData{"id": 1},
-			Payload: opencdc.Change{After: opencdc.StructuredData{"hits": 5}}},
+		{
+			Operation: opencdc.OperationCreate, Key: opencdc.StructuredData{"id": 1},
+			Payload: opencdc.Change{After: opencdc.StructuredData{"hits": 5}},
+		},
 		upsert("2", opencdc.StructuredData{"hits": 6}),
 		upsert("1.0", opencdc.StructuredData{"id": 1, "hits": 7}),
 		remove("2"),
