@@ -115,3 +115,17 @@ func TestNewWritesThroughMiddleware(t *testing.T) {
 	is.Equal(n, 3)
 	is.Equal(srv.RowCount(tableID), 3)
 }
+
+func TestOpenRejectsWrongToken(t *testing.T) {
+	is := is.New(t)
+	srv, _ := newServer(t)
+	cfg := testConfig(srv)
+	cfg.ServiceToken = testToken
+	d := &Destination{config: cfg}
+
+	err := d.Open(context.Background())
+	is.True(err != nil)
+	is.True(strings.Contains(err.Error(), `get teicor app context for team "demo-team" and app "demo-app"`))
+	is.True(strings.Contains(err.Error(), "401"))
+	is.True(!strings.Contains(err.Error(), testToken)) // the token stays out of errors
+}
