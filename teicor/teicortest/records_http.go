@@ -145,15 +145,7 @@ func (s *Server) createRecord(r *http.Request) (int, any, error) {
 
 // recordIn finds the table and record of a record route.
 func (s *Server) recordIn(r *http.Request) (*table, *record, error) {
-	t, err := s.data.tableByID(r.PathValue("id"))
-	if err != nil {
-		return nil, nil, err
-	}
-	rec := t.record(r.PathValue("rid"))
-	if rec == nil {
-		return nil, nil, errNotFound("record %q not found in table %s", r.PathValue("rid"), t.id)
-	}
-	return t, rec, nil
+	return s.data.tableRecord(r.PathValue("id"), r.PathValue("rid"))
 }
 
 func (s *Server) getRecord(r *http.Request) (int, any, error) {

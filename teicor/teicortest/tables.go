@@ -194,15 +194,7 @@ func (s *Server) createColumn(r *http.Request) (int, any, error) {
 
 // columnIn finds the table and column of a column route.
 func (s *Server) columnIn(r *http.Request) (*table, *column, error) {
-	t, err := s.data.tableByID(r.PathValue("id"))
-	if err != nil {
-		return nil, nil, err
-	}
-	col := t.columnByID(r.PathValue("cid"))
-	if col == nil {
-		return nil, nil, errNotFound("column %q not found in table %s", r.PathValue("cid"), t.id)
-	}
-	return t, col, nil
+	return s.data.tableColumn(r.PathValue("id"), r.PathValue("cid"))
 }
 
 func (s *Server) updateColumn(r *http.Request) (int, any, error) {
