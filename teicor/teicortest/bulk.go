@@ -100,7 +100,9 @@ func bulkConflict(index int, colID, reason string) *apiError {
 	return e
 }
 
-func (s *Server) bulkUpsert(r *http.Request) (int, any, error) {
+// decodeBulkRequest reads and checks a bulk upsert body and returns the
+// record data and the on_conflict mode.
+func (s *Server) decodeBulkRequest(r *http.Request) ([]map[string]any, string, error) {
 	var req struct {
 		Records []struct {
 			Data map[string]any `json:"data"`
@@ -108,7 +110,7 @@ func (s *Server) bulkUpsert(r *http.Request) (int, any, error) {
 		OnConflict string `json:"on_conflict"`
 	}
 	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
+		return nil, "", err
 	}
 	if req.OnConflict == "" {
 		req.OnConflict = onConflictOverwrite
@@ -116,20 +118,28 @@ func (s *Server) bulkUpsert(r *http.Request) (int, any, error) {
 	switch req.OnConflict {
 	case onConflictOverwrite, onConflictSkip, onConflictError:
 	default:
-		return 0, nil, errBadRequest("invalid on_conflict %q: use overwrite, skip or error", req.OnConflict)
+		return nil, "", errBadRequest("invalid on_conflict %q: use overwrite, skip or error", req.OnConflict)
 	}
 	if req.Records == nil {
-		return 0, nil, errBadRequest("missing \"records\": send {\"records\": [{\"data\": {...}}]}")
+		return nil, "", errBadRequest("missing \"records\": send {\"records\": [{\"data\": {...}}]}")
 	}
 	if len(req.Records) > s.cfg.limits.MaxBulk {
-		return 0, nil, errTooLarge("%d records in one bulk request, the maximum is %d: split it into chunks", len(req.Records), s.cfg.limits.MaxBulk)
+		return nil, "", errTooLarge("%d records in one bulk request, the maximum is %d: split it into chunks", len(req.Records), s.cfg.limits.MaxBulk)
 	}
 	inputs := make([]map[string]any, len(req.Records))
 	for i, rec := range req.Records {
 		if rec.Data == nil {
-			return 0, nil, errBadRequest("record %d has no \"data\" object", i)
+			return nil, "", errBadRequest("record %d has no \"data\" object", i)
 		}
 		inputs[i] = rec.Data
+	}
+	return inputs, req.OnConflict, nil
+}
+
+func (s *Server) bulkUpsert(r *http.Request) (int, any, error) {
+	inputs, onConflict, err := s.decodeBulkRequest(r)
+	if err != nil {
+		return 0, nil, err
 	}
 
 	s.mu.Lock()
@@ -138,7 +148,7 @@ func (s *Server) bulkUpsert(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	res, err := s.data.bulkUpsert(t, inputs, req.OnConflict, s.clock.Now())
+	res, err := s.data.bulkUpsert(t, inputs, onConflict, s.clock.Now())
 	if err != nil {
 		return 0, nil, err
 	}
