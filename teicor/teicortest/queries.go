@@ -106,6 +106,8 @@ func (st *store) queryByID(id string) (*query, error) {
 
 // execute runs q and returns the execute_query payload. Rows are keyed by
 // column name. A query whose table or columns were deleted is a 409.
+// NOTE: the payload holds every matching row, without paging, because the
+// contract defines no paging for query results.
 func (st *store) execute(q *query, now time.Time) (map[string]any, error) {
 	t, cols, filter, keys, err := st.checkQueryDef(q.def)
 	if err != nil {
