@@ -58,7 +58,7 @@ type Process struct {
 	HTTPAddr string
 	// GRPCAddr is the host:port of the gRPC API.
 	GRPCAddr string
-	// DataDir is the folder that holds the database, plugins and pipelines.
+	// DataDir is the folder that contains the database, plugins and pipelines.
 	DataDir string
 	// LogPath is the file that receives Conduit's stdout and stderr.
 	LogPath string
@@ -79,6 +79,15 @@ func Launch(ctx context.Context, opts Options) (*Process, error) {
 	if opts.DataDir == "" {
 		return nil, errors.New("missing data folder: set Options.DataDir")
 	}
+
+	// Conduit runs in DataDir, so relative paths would point elsewhere.
+	var err error
+	if opts.ConduitBin, err = filepath.Abs(opts.ConduitBin); err != nil {
+		return nil, fmt.Errorf("invalid conduit binary path %q: %w", opts.ConduitBin, err)
+	}
+	if opts.DataDir, err = filepath.Abs(opts.DataDir); err != nil {
+		return nil, fmt.Errorf("invalid data folder %q: %w", opts.DataDir, err)
+	}
 	if opts.StartTimeout <= 0 {
 		opts.StartTimeout = DefaultStartTimeout
 	}
@@ -89,7 +98,6 @@ func Launch(ctx context.Context, opts Options) (*Process, error) {
 		return nil, err
 	}
 
-	var err error
 	for attempt := 1; attempt <= maxPortAttempts; attempt++ {
 		var p *Process
 		p, err = startAndWait(ctx, opts)
