@@ -28,6 +28,7 @@ type querySync struct {
 	sel    selector
 	opts   func(since time.Time) teicor.ListQueriesOptions
 	prog   *QueryProgress
+	namer  fieldNamer
 
 	listed bool
 	queue  []teicor.Query
@@ -97,6 +98,11 @@ func (q *querySync) read(ctx context.Context, query teicor.Query, emit emitFunc)
 		return nil
 	}
 
+	names := make([]string, len(res.Columns))
+	for i, col := range res.Columns {
+		names[i] = col.Name
+	}
+	fields := q.namer.names(ctx, query.Name, names)
 	initial := q.prog.Since == 0
 	total := max(len(res.Rows), mark.Rows)
 	for i := range total {
@@ -110,7 +116,7 @@ func (q *querySync) read(ctx context.Context, query teicor.Query, emit emitFunc)
 			row = res.Rows[i]
 		}
 		emit(func(pos opencdc.Position) opencdc.Record {
-			return queryRecord(query, res, i, row, op, pos)
+			return queryRecord(query, res, fields, i, row, op, pos)
 		})
 	}
 	if total == 0 {
@@ -135,8 +141,8 @@ func rowOperation(i, n, previous int, hot, initial bool) opencdc.Operation {
 	}
 }
 
-func queryRecord(query teicor.Query, res *teicor.QueryResult, i int, row map[string]any,
-	op opencdc.Operation, pos opencdc.Position,
+func queryRecord(query teicor.Query, res *teicor.QueryResult, fields []string, i int,
+	row map[string]any, op opencdc.Operation, pos opencdc.Position,
 ) opencdc.Record {
 	meta := opencdc.Metadata{MetadataQueryID: query.ID}
 	meta.SetCollection(query.Name)
@@ -145,8 +151,8 @@ func queryRecord(query teicor.Query, res *teicor.QueryResult, i int, row map[str
 		return newRecord(op, pos, meta, key, nil)
 	}
 	payload := make(opencdc.StructuredData, len(res.Columns))
-	for _, col := range res.Columns {
-		payload[col.Name] = convertValue(teicor.Column{Name: col.Name, Type: col.Type}, row[col.Name])
+	for j, col := range res.Columns {
+		payload[fields[j]] = convertValue(teicor.Column{Name: col.Name, Type: col.Type}, row[col.Name])
 	}
 	return newRecord(op, pos, meta, key, payload)
 }

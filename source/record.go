@@ -27,8 +27,15 @@ func (t *tableSync) loadColumns(ctx context.Context, tableID string) error {
 		return err
 	}
 	t.columns = make(map[string]teicor.Column, len(columns))
-	for _, c := range columns {
+	names := make([]string, len(columns))
+	for i, c := range columns {
 		t.columns[c.ID] = c
+		names[i] = c.Name
+	}
+	fields := t.namer.names(ctx, t.current.Name, names)
+	t.fields = make(map[string]string, len(columns))
+	for i, c := range columns {
+		t.fields[c.ID] = fields[i]
 	}
 	return nil
 }
@@ -67,11 +74,11 @@ func (t *tableSync) hasUnknown(records []teicor.Record) bool {
 }
 
 // record builds the OpenCDC record of one row. Every known column is a
-// payload field named by the column name, null when the row has no value.
+// payload field named after the column, null when the row has no value.
 func (t *tableSync) record(rec teicor.Record, op opencdc.Operation, pos opencdc.Position) opencdc.Record {
 	payload := make(opencdc.StructuredData, len(t.columns))
 	for id, col := range t.columns {
-		payload[col.Name] = convertValue(col, rec.Data[id])
+		payload[t.fields[id]] = convertValue(col, rec.Data[id])
 	}
 	meta := opencdc.Metadata{
 		MetadataTableID:   t.current.ID,

@@ -110,6 +110,7 @@ func (s *Source) openTables(ctx context.Context) error {
 		sel:      sel,
 		pageSize: s.config.PageSize,
 		prog:     s.pos.Tables,
+		namer:    s.fieldNamer(),
 		warned:   map[string]bool{},
 	}
 	return nil
@@ -137,8 +138,14 @@ func (s *Source) openQueries(ctx context.Context) error {
 		sel:    sel,
 		opts:   s.listQueriesOptions,
 		prog:   s.pos.Queries,
+		namer:  s.fieldNamer(),
 	}
 	return nil
+}
+
+func (s *Source) fieldNamer() fieldNamer {
+	enabled := s.config.PayloadEnabled
+	return fieldNamer{avro: enabled != nil && *enabled, warned: map[string]bool{}}
 }
 
 func (s *Source) listQueriesOptions(since time.Time) teicor.ListQueriesOptions {

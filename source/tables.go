@@ -41,6 +41,8 @@ type tableSync struct {
 	queue   []teicor.Table
 	current teicor.Table
 	columns map[string]teicor.Column
+	fields  map[string]string // column id -> payload field name
+	namer   fieldNamer
 	warned  map[string]bool
 }
 
