@@ -70,9 +70,9 @@ func TestParsePositionInvalid(t *testing.T) {
 	}
 }
 
-// TestPositionSize reports the encoded size with the hot set full, the
-// largest a position gets, for a selection of 1, 100 and 1,000 tables.
-// The size does not depend on the number of selected tables.
+// TestPositionSize reports the encoded size with the hot set full, for a
+// selection of 1, 100 and 1,000 tables. The size does not depend on the
+// number of selected tables.
 func TestPositionSize(t *testing.T) {
 	for _, tables := range []int{1, 100, 1000} {
 		pos := Position{Version: positionVersion, Selection: "0123456789ab", Tables: &TablesProgress{
@@ -91,6 +91,36 @@ func TestPositionSize(t *testing.T) {
 		if size > 4096 {
 			t.Errorf("position for %d tables is %d bytes, expected at most 4096", tables, size)
 		}
+	}
+}
+
+// TestPositionMaxSize reports the largest position: every mark and the
+// current pass with a full boundary.
+func TestPositionMaxSize(t *testing.T) {
+	boundary := func() map[string]uint64 {
+		b := map[string]uint64{}
+		for i := range maxBoundary {
+			b[fmt.Sprintf("rec_%010d", i)] = 0xfedcba9876543211
+		}
+		return b
+	}
+	mark := func(i int) TableMark {
+		return TableMark{
+			ID: fmt.Sprintf("tbl_%010d", i), Watermark: fmt.Sprintf("w1.%d", 1000000+i),
+			Cutoff: 1764858704123456, Boundary: boundary(),
+		}
+	}
+	pos := Position{Version: positionVersion, Selection: "0123456789ab", Tables: &TablesProgress{
+		Since: 1764858704123456, Next: 1764858709000000, Done: "tbl_0000000001",
+		Pass: &TablePass{Mark: mark(99), Filter: mark(99), Offset: 123456, LastCreated: 1764858704123456, LastID: "rec_0000123456"},
+	}}
+	for i := range maxHot {
+		pos.Tables.Hot = append(pos.Tables.Hot, mark(i))
+	}
+	size := len(pos.Encode())
+	t.Logf("largest table position: %d bytes", size)
+	if size > 16<<10 {
+		t.Errorf("largest position is %d bytes, expected at most 16 KiB", size)
 	}
 }
 
