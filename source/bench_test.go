@@ -146,7 +146,7 @@ func startEmulatorProcess(b *testing.B, n int) string {
 	b.Helper()
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "teicor-emulator")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/teicor-emulator")
+	build := exec.CommandContext(b.Context(), "go", "build", "-o", bin, "../cmd/teicor-emulator")
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("build emulator: %v\n%s", err, out)
 	}
@@ -159,7 +159,7 @@ func startEmulatorProcess(b *testing.B, n int) string {
 		b.Fatal(err)
 	}
 	ready := filepath.Join(dir, "ready")
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-seed", seedFile, "-ready-file", ready)
+	cmd := exec.CommandContext(context.Background(), bin, "-addr", "127.0.0.1:0", "-seed", seedFile, "-ready-file", ready)
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}

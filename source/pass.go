@@ -2,11 +2,11 @@ package source
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"strconv"
 
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
@@ -174,9 +174,7 @@ func lazyHash(rec teicor.Record) func() uint64 {
 // never 0, the value of a row missing from a boundary.
 func rowHash(rec teicor.Record) uint64 {
 	h := fnv.New64a()
-	var ts [8]byte
-	binary.BigEndian.PutUint64(ts[:], uint64(toMicros(rec.UpdatedAt)))
-	h.Write(ts[:])
+	h.Write(strconv.AppendInt(nil, toMicros(rec.UpdatedAt), 10))
 	// json.Marshal sorts map keys, so equal data gives equal bytes.
 	data, _ := json.Marshal(rec.Data)
 	h.Write(data)

@@ -265,8 +265,10 @@ func TestUnicodeNamesAndNulls(t *testing.T) {
 	)
 	is.NoErr(err)
 	_, err = srv.InsertRows(ref.ID,
-		map[string]any{"Titel ✍️": "Faust", "tags": []any{"a", "b"}, "price": 12.5,
-			"seen": "2026-12-04T13:00:00+02:00", "extra": map[string]any{"k": 1}},
+		map[string]any{
+			"Titel ✍️": "Faust", "tags": []any{"a", "b"}, "price": 12.5,
+			"seen": "2026-12-04T13:00:00+02:00", "extra": map[string]any{"k": 1},
+		},
 		map[string]any{"Titel ✍️": nil},
 	)
 	is.NoErr(err)
