@@ -142,7 +142,7 @@ func serveUntilSignal(srv *teicortest.Server, o options, stdout io.Writer) error
 // process that polls the file never reads it half written.
 func writeReadyFile(path, url string) error {
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(url+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(tmp, []byte(url+"\n"), 0o600); err != nil {
 		return fmt.Errorf("write -ready-file %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {

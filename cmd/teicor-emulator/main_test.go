@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,8 +20,7 @@ import (
 func buildEmulator(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "teicor-emulator")
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -47,13 +46,13 @@ func TestEmulatorCommand(t *testing.T) {
 	bin := buildEmulator(t)
 	ready := filepath.Join(t.TempDir(), "ready")
 	var stdout bytes.Buffer
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-ready-file", ready, "-team", "acme", "-app", "sync", "-token", "tkmkt_cmd")
+	cmd := exec.CommandContext(context.Background(), bin, "-addr", "127.0.0.1:0", "-ready-file", ready, "-team", "acme", "-app", "sync", "-token", "tkmkt_cmd")
 	cmd.Stdout = &stdout
 	is.NoErr(cmd.Start())
-	t.Cleanup(func() { cmd.Process.Kill() })
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 
 	baseURL := waitForFile(t, ready, 20*time.Second)
-	req, err := http.NewRequest(http.MethodGet, baseURL+"/api/v1/teams/acme/apps/sync/context", nil)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, baseURL+"/api/v1/teams/acme/apps/sync/context", nil)
 	is.NoErr(err)
 	req.Header.Set("Authorization", "Bearer tkmkt_cmd")
 	req.Header.Set("X-Teicor-App-Slug", "sync")

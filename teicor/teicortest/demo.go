@@ -128,10 +128,14 @@ func demoProducts() SeedTable {
 			{Name: "attributes", Type: "json"},
 		},
 		Rows: []map[string]any{
-			{"sku": "SKU-HAMMER", "name": "Claw hammer", "price": 24.5, "in_stock": true, "category": "tools",
-				"tags": []string{"sale"}, "released_on": "2025-03-14", "attributes": map[string]any{"weight_g": 450}},
-			{"sku": "SKU-TROWEL", "name": "Garden trowel", "price": 9.99, "in_stock": false, "category": "garden",
-				"tags": []string{"eco", "new"}, "released_on": "2025-06-01", "attributes": []any{"steel", "ash"}},
+			{
+				"sku": "SKU-HAMMER", "name": "Claw hammer", "price": 24.5, "in_stock": true, "category": "tools",
+				"tags": []string{"sale"}, "released_on": "2025-03-14", "attributes": map[string]any{"weight_g": 450},
+			},
+			{
+				"sku": "SKU-TROWEL", "name": "Garden trowel", "price": 9.99, "in_stock": false, "category": "garden",
+				"tags": []string{"eco", "new"}, "released_on": "2025-06-01", "attributes": []any{"steel", "ash"},
+			},
 		},
 		GenerateRows: 198,
 	}

@@ -15,7 +15,7 @@ const (
 	RouteGetContext      = "get_context"
 	RouteGetCoreState    = "get_core_state"
 	RoutePatchCoreState  = "patch_core_state"
-	RouteToken           = "get_runtime_authority_token"
+	RouteToken           = "get_runtime_authority_token" //nolint:gosec // a route name, not a credential
 	RouteListSchemas     = "list_schemas"
 	RouteCreateSchema    = "create_schema"
 	RouteUpdateSchema    = "update_schema"

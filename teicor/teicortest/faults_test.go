@@ -107,11 +107,14 @@ func TestDropFault(t *testing.T) {
 	is := is.New(t)
 	c := newClient(t)
 	c.srv.InjectFaults(teicortest.RouteListSchemas, teicortest.Fault{Drop: true})
-	req, err := http.NewRequest(http.MethodGet, c.srv.RuntimeURL+"/api/schemas", nil)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, c.srv.RuntimeURL+"/api/schemas", nil)
 	is.NoErr(err)
 	req.Header.Set("Authorization", "Bearer "+c.token)
 
-	_, dropErr := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+	resp, dropErr := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+	if resp != nil {
+		resp.Body.Close()
+	}
 	after := c.runtime(http.MethodGet, "api/schemas", nil)
 
 	is.True(dropErr != nil)

@@ -2,6 +2,7 @@ package teicortest_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -94,7 +95,7 @@ func (c *client) send(method, fullURL string, body any, headers map[string]strin
 		}
 		reader = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(method, fullURL, reader)
+	req, err := http.NewRequestWithContext(context.Background(), method, fullURL, reader)
 	if err != nil {
 		c.t.Fatalf("build request %s %s: %v", method, fullURL, err)
 	}

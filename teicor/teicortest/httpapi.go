@@ -93,7 +93,8 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(buf)+1))
 	w.WriteHeader(status)
-	w.Write(append(buf, '\n'))
+	// A failed write means the client went away, and nothing is left to do.
+	_, _ = w.Write(append(buf, '\n'))
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {

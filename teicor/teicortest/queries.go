@@ -119,7 +119,7 @@ func (st *store) execute(q *query, now time.Time) (map[string]any, error) {
 	for _, c := range cols {
 		colViews = append(colViews, map[string]any{"name": c.name, "column_type": c.colType})
 	}
-	selected := selectRows(t, t.liveRows(), filter, keys)
+	selected := selectRows(t.liveRows(), filter, keys)
 	rows := make([]any, 0, len(selected))
 	for _, rec := range selected {
 		row := make(map[string]any, len(cols))

@@ -44,8 +44,8 @@ const defaultPageSize = 50
 func (s *Server) parseListParams(r *http.Request, t *table) (listParams, error) {
 	var p listParams
 	var err error
-	max := s.cfg.limits.MaxPageSize
-	if p.limit, err = queryInt(r, "limit", min(defaultPageSize, max), 1, max); err != nil {
+	maxLimit := s.cfg.limits.MaxPageSize
+	if p.limit, err = queryInt(r, "limit", min(defaultPageSize, maxLimit), 1, maxLimit); err != nil {
 		return p, err
 	}
 	if p.offset, err = queryInt(r, "offset", 0, 0, int(^uint(0)>>1)); err != nil {
@@ -78,7 +78,7 @@ func (s *Server) listRecords(r *http.Request) (int, any, error) {
 
 	rows := t.liveRows()
 	if p.filter != nil || len(p.sort) > 0 {
-		rows = selectRows(t, rows, p.filter, p.sort)
+		rows = selectRows(rows, p.filter, p.sort)
 	}
 	total := len(rows)
 	start := min(p.offset, total)

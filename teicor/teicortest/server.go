@@ -8,6 +8,7 @@
 package teicortest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -30,7 +31,7 @@ const (
 const (
 	DefaultTeamSlug     = "demo-team"
 	DefaultAppSlug      = "demo-app"
-	DefaultServiceToken = "tkmkt_test_token"
+	DefaultServiceToken = "tkmkt_test_token" //nolint:gosec // the emulator's fixed test token, not a secret
 )
 
 // DefaultTokenLifetime is the lifetime of an authority token.
@@ -182,7 +183,8 @@ func (s *Server) Start() error {
 	if err := checkLoopback(s.cfg.addr); err != nil {
 		return err
 	}
-	coreLn, err := net.Listen("tcp", s.cfg.addr)
+	var lc net.ListenConfig
+	coreLn, err := lc.Listen(context.Background(), "tcp", s.cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.cfg.addr, err)
 	}
@@ -194,7 +196,7 @@ func (s *Server) Start() error {
 	runtimeBase := s.URL
 
 	if s.cfg.separateRuntime {
-		runtimeLn, err := net.Listen("tcp", "127.0.0.1:0")
+		runtimeLn, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 		if err != nil {
 			coreLn.Close()
 			return fmt.Errorf("listen for the runtime API: %w", err)

@@ -91,7 +91,7 @@ func parseSort(t *table, raw []byte) ([]sortKey, error) {
 // selectRows filters rows and sorts them. Nulls sort before any value in
 // ascending order. Ties keep creation order, which is record id order, so
 // every sort is total.
-func selectRows(t *table, rows []*record, filter *filterNode, keys []sortKey) []*record {
+func selectRows(rows []*record, filter *filterNode, keys []sortKey) []*record {
 	out := make([]*record, 0, len(rows))
 	for _, rec := range rows {
 		if filter == nil || filter.match(rec) {
