@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,7 +76,9 @@ func TestStartRunsPipelineToFile(t *testing.T) {
 	is.True(records[0].Payload.After["sku"] != nil) // structured payload field
 	c.Stop()
 	is.NoErr(c.ExitError()) // exit after SIGINT
-	is.True(c.Logs() != "") // captured conduit log
+	logs := c.Logs()
+	is.True(strings.Contains(logs, "pipeline started")) // captured conduit log
+	is.True(!strings.Contains(logs, "\x1b["))           // color codes removed
 }
 
 func TestKillAndRestartOnSameDataDir(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -315,11 +316,16 @@ func (p *Process) Stop(timeout time.Duration) error {
 	}
 }
 
-// Logs returns everything Conduit has written to stdout and stderr so far.
+// ansiEscape matches the terminal color codes of Conduit's cli log format,
+// which it writes even when the output is a file.
+var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// Logs returns everything Conduit has written to stdout and stderr so far,
+// without terminal color codes.
 func (p *Process) Logs() string {
 	data, err := os.ReadFile(p.LogPath)
 	if err != nil {
 		return fmt.Sprintf("(failed to read conduit log %s: %v)", p.LogPath, err)
 	}
-	return string(data)
+	return ansiEscape.ReplaceAllString(string(data), "")
 }
