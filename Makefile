@@ -1,3 +1,4 @@
+SHELL       := bash
 VERSION     := $(shell git describe --tags --dirty --always)
 GO          ?= go
 BIN         := $(CURDIR)/bin
@@ -57,15 +58,18 @@ lint:
 fmt:
 	$(TOOLS) gofumpt -l -w .
 
-# bench runs every package that has benchmarks BENCH_COUNT times and keeps
-# the output in BENCH_OUT, ready for
-# `go tool -modfile=tools/go.mod benchstat old.txt new.txt`.
+# bench runs the benchmarks of BENCH_PKGS (default: every package that has
+# one) BENCH_COUNT times and keeps the output in BENCH_OUT, ready for
+# `go tool -modfile=tools/go.mod benchstat old.txt new.txt`. The e2e
+# benchmarks run the real Conduit, so bench builds it first.
+BENCH_PKGS ?= $(shell grep -rl --include='*_test.go' '^func Benchmark' . | grep -v '^./tools/' | xargs -r -n1 dirname | sort -u)
+
 .PHONY: bench
-bench:
+bench: build conduit
 	@mkdir -p $(BIN)
-	@pkgs="$$(grep -rl --include='*_test.go' '^func Benchmark' . | grep -v '^./tools/' | xargs -r -n1 dirname | sort -u)"; \
-	if [ -z "$$pkgs" ]; then echo "no package has benchmarks"; exit 1; fi; \
-	$(GO) test -run='^$$' -bench=. -benchmem -count=$(BENCH_COUNT) $$pkgs | tee $(BENCH_OUT)
+	@if [ -z "$(strip $(BENCH_PKGS))" ]; then echo "no package has benchmarks"; exit 1; fi
+	set -o pipefail; CONDUIT_BIN=$(CONDUIT_BIN) CONNECTOR_BIN=$(CONNECTOR_BIN) \
+		$(GO) test -run='^$$' -bench=. -benchmem -count=$(BENCH_COUNT) $(BENCH_PKGS) | tee $(BENCH_OUT)
 	$(TOOLS) benchstat $(BENCH_OUT)
 	@echo "benchmark output: $(BENCH_OUT)"
 
