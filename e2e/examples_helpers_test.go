@@ -51,16 +51,24 @@ func exampleTeicorEnv(srv *teicortest.Server) []string {
 // with env added to its environment, and waits until pipeline id runs.
 func startExample(t *testing.T, file, pipelineID string, env []string) *conduitrun.Conduit {
 	t.Helper()
+	c := launchExample(t, file, env)
+	c.WaitPipelineRunning(pipelineID)
+	return c
+}
+
+// launchExample runs the example file unchanged in a new Conduit process
+// with env added to its environment, and returns once Conduit's API is
+// up, whatever the state of the pipeline.
+func launchExample(t *testing.T, file string, env []string) *conduitrun.Conduit {
+	t.Helper()
 	requireExampleVariables(t, file, env)
 	conduitBin, connectorBin := conduitrun.Binaries(t)
-	c := conduitrun.Start(t, conduitrun.Options{
+	return conduitrun.Start(t, conduitrun.Options{
 		ConduitBin:   conduitBin,
 		ConnectorBin: connectorBin,
 		Pipelines:    map[string]string{file: readExample(t, file)},
 		Env:          env,
 	})
-	c.WaitPipelineRunning(pipelineID)
-	return c
 }
 
 // requireExampleVariables fails the test when the example references a
