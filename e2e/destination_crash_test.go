@@ -123,6 +123,10 @@ func TestDestinationSurvivesKill(t *testing.T) {
 	after := srv.Requests(teicortest.RouteBulkUpsert) - before
 	t.Logf("%d bulk upserts after the restart", after)
 	is.True(after < destRecordCount/100) // resumed from a saved position
+
+	// NOTE: when the records left after the restart fill the last SDK
+	// batch exactly, SDK v0.14.2 makes this stop wait its 1-minute stop
+	// timeout, and Stop fails after 30s. That happens in about 1 run of 500.
 	c.Stop()
 }
 
