@@ -126,7 +126,7 @@ func TestDestinationSurvivesKill(t *testing.T) {
 
 	// NOTE: when the records left after the restart fill the last SDK
 	// batch exactly, SDK v0.14.2 makes this stop wait its 1-minute stop
-	// timeout, and Stop fails after 30s. That happens in about 1 run of 500.
+	// timeout, and Stop fails after 30s: an estimated 1 run in 500.
 	c.Stop()
 }
 
