@@ -84,6 +84,26 @@ func (p *Process) WaitPipelineRunning(ctx context.Context, id string) error {
 	}
 }
 
+// ConnectorPlugin is the specification summary of a connector plugin that
+// Conduit loaded.
+type ConnectorPlugin struct {
+	// Name is the full plugin name, for example
+	// "standalone:teicor@v0.1.0" or "builtin:file@v0.10.3".
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Author  string `json:"author"`
+}
+
+// ConnectorPlugins lists the connector plugins from GET
+// /v1/connectors/plugins.
+func (p *Process) ConnectorPlugins(ctx context.Context) ([]ConnectorPlugin, error) {
+	var plugins []ConnectorPlugin
+	if _, err := p.getJSON(ctx, "/v1/connectors/plugins", &plugins); err != nil {
+		return nil, fmt.Errorf("failed to list connector plugins: %w", err)
+	}
+	return plugins, nil
+}
+
 // waitHealthy polls GET /healthz until it returns 200.
 func (p *Process) waitHealthy(ctx context.Context) error {
 	var lastErr error
