@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rs/zerolog"
+
 	"github.com/teicor/conduit-connector-teicor/teicor"
 )
 
@@ -122,11 +124,32 @@ func (c *catalog) createColumn(ctx context.Context, t *tableInfo,
 	if err != nil {
 		return teicor.Column{}, err
 	}
-	col, err := c.client.CreateColumn(ctx, t.id, req)
+	col, err := retryCreate(ctx, c.retry, createCall[teicor.Column]{
+		operation: "create_column",
+		describe: func(e *zerolog.Event) *zerolog.Event {
+			return e.Str("table_id", t.id).Str("column", req.Name)
+		},
+		send: func() (teicor.Column, error) {
+			col, err := c.client.CreateColumn(ctx, t.id, req)
+			if err != nil {
+				return teicor.Column{}, err
+			}
+			return *col, nil
+		},
+		lookup: func() (teicor.Column, bool, error) {
+			if err := c.refreshColumns(ctx, t); err != nil {
+				return teicor.Column{}, false, err
+			}
+			col, ok := t.byName[req.Name]
+			return col, ok, nil
+		},
+	})
 	if err != nil {
 		return teicor.Column{}, fmt.Errorf("create column %q (%s) in table %s: %w",
 			req.Name, req.Type, t.label(), err)
 	}
-	t.addColumn(*col)
-	return *col, nil
+	if _, cached := t.byID[col.ID]; !cached {
+		t.addColumn(col)
+	}
+	return col, nil
 }

@@ -63,7 +63,7 @@ func (d *Destination) Open(ctx context.Context) error {
 		return fmt.Errorf("get teicor app context for team %q and app %q: %w",
 			d.config.TeamSlug, d.config.AppSlug, err)
 	}
-	d.catalog = newCatalog(d.client, &d.config)
+	d.catalog = newCatalog(d.client, &d.config, opts.Retry)
 
 	sdk.Logger(ctx).Info().
 		Str("table", d.config.Table).

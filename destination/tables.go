@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rs/zerolog"
+
 	"github.com/teicor/conduit-connector-teicor/teicor"
 )
 
@@ -18,6 +20,9 @@ type catalog struct {
 	keyColumn   string
 	autoTable   bool
 	autoColumns bool
+	// retry is the retry policy of create_table and create_column, which
+	// the client sends once because they are POST requests.
+	retry teicor.RetryPolicy
 
 	loaded bool
 	byID   map[string]teicor.Table
@@ -26,8 +31,9 @@ type catalog struct {
 	tables map[string]*tableInfo
 }
 
-func newCatalog(client *teicor.Client, cfg *Config) *catalog {
+func newCatalog(client *teicor.Client, cfg *Config, retry teicor.RetryPolicy) *catalog {
 	return &catalog{
+		retry:       retry,
 		client:      client,
 		schema:      cfg.Schema,
 		keyColumn:   cfg.KeyColumn,
@@ -104,29 +110,41 @@ func (c *catalog) notFoundError(ref string) error {
 		"or set autoCreate.table to true", ref, c.schema, quoteList(names))
 }
 
-// createTable creates the table name in the configured schema with the key
-// column as its one unique column.
+// createTable creates the table name in the configured schema. table
+// then adds the key column, so a table that a failed run left without its
+// key column gets it on the next write.
 func (c *catalog) createTable(ctx context.Context, name string, keyType teicor.ColumnType) (*tableInfo, error) {
-	t, err := c.client.CreateTable(ctx, teicor.CreateTableRequest{Name: name, SchemaName: c.schema})
+	t, err := retryCreate(ctx, c.retry, createCall[teicor.Table]{
+		operation: "create_table",
+		describe: func(e *zerolog.Event) *zerolog.Event {
+			return e.Str("table", name).Str("schema", c.schema)
+		},
+		send: func() (teicor.Table, error) {
+			t, err := c.client.CreateTable(ctx, teicor.CreateTableRequest{Name: name, SchemaName: c.schema})
+			if err != nil {
+				return teicor.Table{}, err
+			}
+			return *t, nil
+		},
+		lookup: func() (teicor.Table, bool, error) {
+			if err := c.loadTables(ctx); err != nil {
+				return teicor.Table{}, false, err
+			}
+			id, ok := c.byName[name]
+			return c.byID[id], ok, nil
+		},
+	})
 	if err != nil {
 		return nil, fmt.Errorf("create table %q in schema %q: %w", name, c.schema, err)
 	}
-	_, err = c.client.CreateColumn(ctx, t.ID, teicor.CreateColumnRequest{
-		Name:   c.keyColumn,
-		Type:   keyType,
-		Config: teicor.ColumnConfig{Unique: true},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("create key column %q in table %s: %w", c.keyColumn, t.ID, err)
-	}
-	c.byID[t.ID] = *t
+	c.byID[t.ID] = t
 	c.byName[t.Name] = t.ID
 	return c.table(ctx, t.ID, keyType)
 }
 
 // table returns the cached columns of the table id, listing them on first
 // use. A missing key column is created with keyType when
-// autoCreate.columns is set.
+// autoCreate.table or autoCreate.columns is set.
 func (c *catalog) table(ctx context.Context, id string, keyType teicor.ColumnType) (*tableInfo, error) {
 	if t, ok := c.tables[id]; ok {
 		return t, nil
@@ -157,7 +175,7 @@ func (c *catalog) refreshColumns(ctx context.Context, t *tableInfo) error {
 }
 
 func (c *catalog) ensureKeyColumn(ctx context.Context, t *tableInfo, keyType teicor.ColumnType) error {
-	if !c.autoColumns {
+	if !c.autoColumns && !c.autoTable {
 		return nil
 	}
 	if _, ok, err := t.match(c.keyColumn); ok || err != nil {
@@ -178,9 +196,16 @@ func (c *catalog) keyColumnOf(t *tableInfo) (teicor.Column, error) {
 	if err != nil {
 		return teicor.Column{}, fmt.Errorf("keyColumn: %w", err)
 	}
+	if !ok && len(t.columns) == 0 {
+		return teicor.Column{}, fmt.Errorf("key column %q not found in table %s, which has no "+
+			"columns; add a unique column %q to it in Teicor, or set autoCreate.table or "+
+			"autoCreate.columns to true so that the destination creates it",
+			c.keyColumn, t.label(), c.keyColumn)
+	}
 	if !ok {
 		return teicor.Column{}, fmt.Errorf("key column %q not found in table %s (columns: %s); "+
-			"set keyColumn to one of them", c.keyColumn, t.label(), quoteList(t.names()))
+			"set keyColumn to one of them, or add a unique column %q in Teicor",
+			c.keyColumn, t.label(), quoteList(t.names()), c.keyColumn)
 	}
 	if !col.Config.Unique {
 		return teicor.Column{}, fmt.Errorf("key column %q in table %s is not unique, so upserts "+
