@@ -82,12 +82,14 @@ func cleanList(items []string) []string {
 	return out
 }
 
-// fingerprint identifies the selection, so that a position written for
-// another selection is recognised.
+// fingerprint identifies the workspace and the selection, so that a
+// position written for another Teicor app installation or another
+// selection is recognised.
 func (c *Config) fingerprint() string {
 	tables := slices.Sorted(slices.Values(c.Tables))
 	queries := slices.Sorted(slices.Values(c.Queries))
-	key := fmt.Sprintf("t=%s;q=%s;all=%t;g=%s",
+	key := fmt.Sprintf("u=%s;team=%s;app=%s;t=%s;q=%s;all=%t;g=%s",
+		strings.TrimRight(c.BaseURL, "/"), c.TeamSlug, c.AppSlug,
 		strings.Join(tables, ","), strings.Join(queries, ","), c.IncludeAllQueries, c.QueryGroupID)
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:6])

@@ -64,6 +64,9 @@ func (t *tableSync) readPage(ctx context.Context, emit emitFunc) error {
 		op := t.operation(rec)
 		emit(func(pos opencdc.Position) opencdc.Record { return t.record(rec, op, pos) })
 	}
+	// A page read again after a back-up can hold only rows read before;
+	// the next page starts after it.
+	pass.Offset = from + len(page.Records)
 	if len(page.Records) < limit {
 		t.finishPass()
 	}
@@ -142,16 +145,15 @@ func (t *tableSync) addBoundary(rec teicor.Record, hash func() uint64) {
 }
 
 // operation returns snapshot during the initial sync, create for rows
-// created after the previous pass, and update for the rest. A row created at
-// the cutoff itself is new unless the previous pass listed it.
+// created at or after the previous pass's cutoff, and update for the rest
+// and for rows that the previous pass listed in its boundary.
 func (t *tableSync) operation(rec teicor.Record) opencdc.Operation {
 	filter := t.prog.Pass.Filter
-	created := toMicros(rec.CreatedAt)
 	_, listed := filter.Boundary[rec.ID]
 	switch {
 	case t.prog.Since == 0:
 		return opencdc.OperationSnapshot
-	case created > filter.Cutoff, created == filter.Cutoff && !listed:
+	case !listed && toMicros(rec.CreatedAt) >= filter.Cutoff:
 		return opencdc.OperationCreate
 	default:
 		return opencdc.OperationUpdate

@@ -14,6 +14,12 @@ import (
 	"github.com/teicor/conduit-connector-teicor/teicor"
 )
 
+// maxHotQueries bounds the query marks kept in the position. A query mark
+// is small, so more are kept than table marks. A query whose mark was
+// evicted emits its next result as updates, without deletes for rows that
+// are gone.
+const maxHotQueries = 64
+
 // querySync runs the two-gate loop over saved queries: list the queries
 // updated since the cursor, then fetch each one's data with its stored
 // watermark and emit the whole result when it changed.
@@ -167,14 +173,14 @@ func (q *querySync) mark(id string) (QueryMark, bool) {
 }
 
 // setMark stores the mark as the newest one, or only removes the old one
-// when keep is false, and evicts the oldest beyond maxHot.
+// when keep is false, and evicts the oldest beyond maxHotQueries.
 func (q *querySync) setMark(mark QueryMark, keep bool) {
 	var hot []QueryMark
 	if keep {
 		hot = append(hot, mark)
 	}
 	for _, m := range q.prog.Hot {
-		if m.ID != mark.ID && len(hot) < maxHot {
+		if m.ID != mark.ID && len(hot) < maxHotQueries {
 			hot = append(hot, m)
 		}
 	}

@@ -108,7 +108,7 @@ func newRecord(op opencdc.Operation, pos opencdc.Position, meta opencdc.Metadata
 
 // convertValue turns a JSON value of a column into the Go value a
 // destination expects for that column type: integers and floats for
-// numbers, time.Time for datetimes, a string list for multi-selects and
+// numbers, time.Time for datetimes, a list of strings for multi-selects and
 // the JSON text for json columns. A value that does not fit its type is
 // passed on unchanged.
 func convertValue(col teicor.Column, v any) any {
@@ -153,18 +153,18 @@ func convertNumber(v any, decimal bool) any {
 	return n.String()
 }
 
+// convertStrings returns a multi-select value as a list of strings. The
+// list stays []any, the type that Conduit's plugin protocol accepts for
+// lists in structured data.
 func convertStrings(v any) any {
 	items, ok := v.([]any)
 	if !ok {
 		return v
 	}
-	out := make([]string, 0, len(items))
 	for _, item := range items {
-		s, ok := item.(string)
-		if !ok {
+		if _, ok := item.(string); !ok {
 			return v
 		}
-		out = append(out, s)
 	}
-	return out
+	return items
 }

@@ -34,6 +34,26 @@ func (s selector) query(q teicor.Query) bool {
 	return s.all || s.entries[q.ID] || s.entries[q.Name]
 }
 
+// resolveTables adds the ids of the tables that the entries name, so that a
+// table selected by name stays selected after a rename.
+func (s selector) resolveTables(tables []teicor.Table) {
+	for _, t := range tables {
+		if s.table(t) {
+			s.entries[t.ID] = true
+		}
+	}
+}
+
+// resolveQueries adds the ids of the queries that the entries name, so that
+// a query selected by name stays selected after a rename.
+func (s selector) resolveQueries(queries []teicor.Query) {
+	for _, q := range queries {
+		if s.query(q) {
+			s.entries[q.ID] = true
+		}
+	}
+}
+
 // checkTables returns an error that names every entry of the tables setting
 // that matches no table.
 func (s selector) checkTables(tables []teicor.Table) error {

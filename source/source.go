@@ -68,8 +68,8 @@ func (s *Source) Open(ctx context.Context, pos opencdc.Position) error {
 	}
 	selection := s.config.fingerprint()
 	if len(pos) > 0 && s.pos.Selection != selection {
-		logger.Warn().Msg("the tables or queries setting changed since the position was written; " +
-			"restarting the initial sync")
+		logger.Warn().Msg("baseURL, teamSlug, appSlug, tables or queries changed since the position " +
+			"was written; restarting the initial sync")
 		s.pos = Position{Version: positionVersion}
 	}
 	s.pos.Selection = selection
@@ -102,6 +102,7 @@ func (s *Source) openTables(ctx context.Context) error {
 	if err := sel.checkTables(list.Tables); err != nil {
 		return err
 	}
+	sel.resolveTables(list.Tables)
 	if s.pos.Tables == nil {
 		s.pos.Tables = &TablesProgress{}
 	}
@@ -130,6 +131,7 @@ func (s *Source) openQueries(ctx context.Context) error {
 	if err := sel.checkQueries(list.Queries); err != nil {
 		return err
 	}
+	sel.resolveQueries(list.Queries)
 	if s.pos.Queries == nil {
 		s.pos.Queries = &QueryProgress{}
 	}

@@ -111,13 +111,21 @@ func (t *tableSync) list(ctx context.Context, full bool) error {
 	return nil
 }
 
+// clockMargin is subtracted from the server time of a response before it is
+// used as a cursor or cutoff. The Date header has second precision and may
+// be set when the response is written, a little after the server read its
+// data, so a change made between the two can be stamped up to about a
+// second before that header.
+const clockMargin = time.Second
+
 // nextCursor returns the updated_since of the next definition gate: the
-// server time of the list request, which is not later than any change made
-// after it. Without a Date header it falls back to the latest updated_at
-// listed, which is also safe but lists that item again on every poll.
+// server time of the list request minus clockMargin, which is not later
+// than any change the list missed. Without a Date header it falls back to
+// the latest updated_at listed, which is also safe but lists that item
+// again on every poll.
 func nextCursor(since, serverTime time.Time, updated []time.Time) time.Time {
-	next := serverTime
-	if next.IsZero() {
+	next := serverTime.Add(-clockMargin)
+	if serverTime.IsZero() {
 		next = since
 		for _, u := range updated {
 			if u.After(next) {
@@ -179,22 +187,23 @@ func (t *tableSync) checkTable(ctx context.Context, tbl teicor.Table) error {
 //
 // Every change made after the sync status request is stamped at or after
 // the table's updated_at from before the read. When that updated_at is
-// older than the server time of the request, which has second precision,
-// later changes are stamped strictly after it, so the cutoff is one
-// microsecond later and the rows read now are not emitted again. Otherwise
-// the cutoff is the updated_at itself, and the boundary of the mark lists
-// the rows already emitted at it. A table dated in the future is clamped to
-// the server time, so that changes stamped before that future time are not
+// older than the server time of the request minus clockMargin, later
+// changes are stamped strictly after it, so the cutoff is one microsecond
+// later and the rows read now are not emitted again. Otherwise the cutoff
+// is that server time minus clockMargin, and the boundary of the mark lists
+// the rows already emitted at or after it. This also clamps a table dated
+// in the future, so that changes stamped before that future time are not
 // skipped.
 func passCutoff(status *teicor.TableSyncStatus) time.Time {
 	cutoff := status.UpdatedAt
 	if status.ServerTime.IsZero() {
 		return cutoff
 	}
-	if cutoff.Before(status.ServerTime) {
+	safe := status.ServerTime.Add(-clockMargin)
+	if cutoff.Before(safe) {
 		return cutoff.Add(time.Microsecond)
 	}
-	return status.ServerTime
+	return safe
 }
 
 func (t *tableSync) startPass(tbl teicor.Table) {

@@ -281,7 +281,7 @@ func TestUnicodeNamesAndNulls(t *testing.T) {
 	is.Equal(collection, "Bücher 📚")
 	full := got[0].Payload.After.(opencdc.StructuredData)
 	is.Equal(full["Titel ✍️"], "Faust")
-	is.Equal(full["tags"], []string{"a", "b"})
+	is.Equal(full["tags"], []any{"a", "b"})
 	is.Equal(full["price"], 12.5)
 	is.Equal(full["seen"], time.Date(2026, 12, 4, 11, 0, 0, 0, time.UTC))
 	is.Equal(full["extra"], `{"k":1}`)
@@ -353,4 +353,60 @@ func rowIDs(srv *teicortest.Server, tableID string) []string {
 		ids = append(ids, r.ID)
 	}
 	return ids
+}
+
+func TestLastReadRowDeletedDuringPass(t *testing.T) {
+	is := is.New(t)
+	srv, _ := newFrozen(t)
+	ref := newTable(t, srv, "items", 20)
+	ids := rowIDs(srv, ref.ID)
+	cfg := testConfig(srv)
+	cfg.PageSize = 5
+	src := openSource(t, cfg, nil)
+
+	ctx := context.Background()
+	for src.tables.prog.Pass == nil || src.tables.prog.Pass.Offset < 10 {
+		is.NoErr(src.step(ctx))
+	}
+	deleted := src.tables.prog.Pass.LastID
+	is.NoErr(srv.DeleteRow(ref.ID, deleted))
+	srv.ResetRequests()
+	got := slices.Concat(src.buf, poll(t, src))
+
+	is.True(srv.Requests(teicortest.RouteListRecords) < 10) // the pass ends instead of reading the same page again
+	assertOnce(t, got, ids)                                 // every row, including the deleted one read before its deletion
+	is.True(slices.Contains(keys(got), deleted))
+}
+
+func TestRenamedTableKeepsSyncing(t *testing.T) {
+	is := is.New(t)
+	srv, clock := newFrozen(t)
+	ref := newTable(t, srv, "items", 3)
+	cfg := testConfig(srv)
+	cfg.Tables = []string{"items"}
+	src := openSource(t, cfg, nil)
+	is.Equal(len(poll(t, src)), 3)
+
+	clock.Advance(time.Second)
+	is.NoErr(srv.RenameTable(ref.ID, "items_v2"))
+	added := insertRows(t, srv, ref.ID, 3, 2)
+	got := poll(t, src)
+
+	is.Equal(keys(got), added)
+	collection, _ := got[0].Metadata.GetCollection()
+	is.Equal(collection, "items_v2")
+}
+
+func TestPositionFromOtherWorkspace(t *testing.T) {
+	is := is.New(t)
+	first, _ := newFrozen(t)
+	newTable(t, first, "items", 3)
+	all := poll(t, openSource(t, testConfig(first), nil))
+
+	second, _ := newFrozen(t)
+	newTable(t, second, "items", 7)
+	got := poll(t, openSource(t, testConfig(second), all[2].Position))
+
+	is.Equal(len(got), 7) // a position of another workspace restarts the initial sync
+	is.Equal(countOps(got)[opencdc.OperationSnapshot], 7)
 }
