@@ -36,7 +36,12 @@ type Config struct {
 	KeyColumn string `json:"keyColumn" validate:"required"`
 	// OnConflict sets what a bulk upsert does with a record whose key column
 	// value already exists: overwrite its columns, skip it, or fail the
-	// record with an error.
+	// record with an error. Conduit delivers records at least once: after
+	// a restart it sends again the records whose acknowledgment it had not
+	// stored, so with error a redelivered record that was already written
+	// fails with a conflict. overwrite makes such writes idempotent, and
+	// skip avoids the failure but ignores every later change to a key that
+	// exists.
 	OnConflict string `json:"onConflict" default:"overwrite" validate:"inclusion=overwrite|skip|error"`
 	// ChunkSize is the maximum number of records in one bulk upsert
 	// request, from 1 to 500.

@@ -170,6 +170,27 @@ func TestWriteConflictWithExisting(t *testing.T) {
 	is.Equal(rows["sku-2"]["qty"], 99.0) // the existing record is unchanged
 }
 
+func TestWriteConflictOnRedelivery(t *testing.T) {
+	is := is.New(t)
+	srv, tableID := newServer(t)
+	cfg := testConfig(srv)
+	cfg.OnConflict = "error"
+	records := itemRecords(2)
+	n, err := openDestination(t, cfg).Write(context.Background(), records)
+	is.NoErr(err)
+	is.Equal(n, 2)
+
+	// After a restart, Conduit sends the records again.
+	n, err = openDestination(t, cfg).Write(context.Background(), records)
+	is.Equal(n, 0)
+	is.True(errors.Is(err, teicor.ErrConflict))
+	msg := err.Error()
+	is.True(strings.Contains(msg, `record at batch position 0 (key "sku-0") conflicts in table "items"`))
+	is.True(strings.Contains(msg, "redelivers records after a restart"))
+	is.True(strings.Contains(msg, "set onConflict to overwrite"))
+	is.Equal(srv.RowCount(tableID), 2)
+}
+
 func TestWriteConflictInBatch(t *testing.T) {
 	is := is.New(t)
 	srv, tableID := newServer(t)

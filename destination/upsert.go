@@ -176,8 +176,14 @@ func (e *rejectedError) Error() string {
 	if e.first != e.position {
 		merged = fmt.Sprintf(", merged with the records for the same key from batch position %d", e.first)
 	}
-	return fmt.Sprintf("record at batch position %d (key %s%s) %s in table %s, column %q: %s: %v",
+	msg := fmt.Sprintf("record at batch position %d (key %s%s) %s in table %s, column %q: %s: %v",
 		e.position, e.key, merged, what, e.table, e.column, e.reason, e.err)
+	if errors.Is(e.err, teicor.ErrConflict) {
+		msg += "; Conduit redelivers records after a restart, and with onConflict error a " +
+			"redelivered record conflicts with the copy that was already written, so set " +
+			"onConflict to overwrite to make writes idempotent"
+	}
+	return msg
 }
 
 func (e *rejectedError) Unwrap() error { return e.err }
