@@ -37,7 +37,7 @@ func testContext(t *testing.T) context.Context {
 	return ctx
 }
 
-func TestProduceCompressionCodecs(t *testing.T) {
+func TestKafkaBrokerCompressionCodecs(t *testing.T) {
 	codecs := map[string]kgo.CompressionCodec{
 		"none":   kgo.NoCompression(),
 		"gzip":   kgo.GzipCompression(),
@@ -77,7 +77,7 @@ func TestProduceCompressionCodecs(t *testing.T) {
 	}
 }
 
-func TestProduceIdempotentBatches(t *testing.T) {
+func TestKafkaBrokerIdempotentBatches(t *testing.T) {
 	is := is.New(t)
 	b := Start(t)
 	client := newClient(t, b, kgo.AllowAutoTopicCreation(), kgo.DefaultProduceTopic("events"))
@@ -112,7 +112,7 @@ func TestProduceIdempotentBatches(t *testing.T) {
 	is.Equal(producerIDs, int64(1)) // the client initialized one idempotent producer
 }
 
-func TestMetadataWithoutAutoCreation(t *testing.T) {
+func TestKafkaBrokerMetadataWithoutAutoCreation(t *testing.T) {
 	is := is.New(t)
 	b := Start(t)
 	client := newClient(t, b)
@@ -132,7 +132,7 @@ func TestMetadataWithoutAutoCreation(t *testing.T) {
 	is.Equal(b.topics(), []string{})                                                           // no topic exists
 }
 
-func TestMetadataCreatesTopic(t *testing.T) {
+func TestKafkaBrokerMetadataCreatesTopic(t *testing.T) {
 	is := is.New(t)
 	b := Start(t)
 	client := newClient(t, b)
@@ -152,7 +152,7 @@ func TestMetadataCreatesTopic(t *testing.T) {
 	is.Equal(b.topics(), []string{"created"})                 // the topic was created
 }
 
-func TestApiVersionsAdvertisesServedVersions(t *testing.T) {
+func TestKafkaBrokerApiVersions(t *testing.T) {
 	is := is.New(t)
 	b := Start(t)
 	client := newClient(t, b)
@@ -168,7 +168,7 @@ func TestApiVersionsAdvertisesServedVersions(t *testing.T) {
 	}
 }
 
-func TestUnsupportedRequestClosesConnection(t *testing.T) {
+func TestKafkaBrokerUnsupportedRequest(t *testing.T) {
 	is := is.New(t)
 	b, err := listen()
 	is.NoErr(err)
@@ -197,7 +197,7 @@ func TestUnsupportedRequestClosesConnection(t *testing.T) {
 	is.True(strings.Contains(errs[0].Error(), "unsupported API key 1 (Fetch)")) // the error names the request
 }
 
-func TestCloseStopsListening(t *testing.T) {
+func TestKafkaBrokerClose(t *testing.T) {
 	is := is.New(t)
 	b, err := listen()
 	is.NoErr(err)
