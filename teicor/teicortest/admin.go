@@ -231,8 +231,8 @@ func (st *store) tableRecord(tableID, recordID string) (*table, *record, error) 
 	return t, rec, nil
 }
 
-// Rows returns copies of a table's records in creation order, or nil for
-// an unknown table.
+// Rows returns copies of a table's records in the default order of
+// list_records, by created_at and then id, or nil for an unknown table.
 func (s *Server) Rows(tableID string) []Row {
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -81,7 +81,7 @@ func (st *store) upsertOne(t *table, data map[string]any, index int, onConflict 
 		}
 		rec := &record{id: st.newID("rec"), data: clean, createdAt: now, updatedAt: now}
 		t.insert(rec)
-		return rec.id, bulkChange{kind: "created", undo: t.popLast}, nil
+		return rec.id, bulkChange{kind: "created", undo: func() { t.undoInsert(rec) }}, nil
 	}
 
 	existing := t.record(ids[0])

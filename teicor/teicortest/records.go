@@ -2,6 +2,7 @@ package teicortest
 
 import (
 	"maps"
+	"slices"
 	"sort"
 	"time"
 )
@@ -85,19 +86,60 @@ func (t *table) indexUnique(rec *record, add bool) {
 	}
 }
 
-// insert appends rec. The caller has validated it and checked uniqueness.
+// insert adds rec at its place in the default order, by (created_at, id).
+// Ids grow with each insert, so a record that is not dated before the
+// last record is appended in O(1). An earlier date, which only a clock
+// moved back produces, costs a compaction, a binary search and a copy.
+// The caller has validated rec and checked uniqueness.
 func (t *table) insert(rec *record) {
-	t.index[rec.id] = len(t.rows)
-	t.rows = append(t.rows, rec)
-	t.indexUnique(rec, true)
+	defer t.indexUnique(rec, true)
+	last := t.lastLive()
+	if last == nil || !recordBefore(rec, last) {
+		t.index[rec.id] = len(t.rows)
+		t.rows = append(t.rows, rec)
+		return
+	}
+	t.compact()
+	at := sort.Search(len(t.rows), func(i int) bool { return recordBefore(rec, t.rows[i]) })
+	t.rows = slices.Insert(t.rows, at, rec)
+	t.reindexFrom(at)
 }
 
-// popLast removes the record that insert appended last, to roll back.
-func (t *table) popLast() {
-	rec := t.rows[len(t.rows)-1]
+// undoInsert removes a record that insert added, to roll back a request. Rollbacks
+// undo the inserts of a request in reverse order, so an appended record
+// is the last slot and its removal is O(1).
+func (t *table) undoInsert(rec *record) {
 	t.indexUnique(rec, false)
+	at := t.index[rec.id]
 	delete(t.index, rec.id)
-	t.rows = t.rows[:len(t.rows)-1]
+	t.rows = slices.Delete(t.rows, at, at+1)
+	t.reindexFrom(at)
+}
+
+// recordBefore reports whether a comes before b in the default order.
+func recordBefore(a, b *record) bool {
+	if c := a.createdAt.Compare(b.createdAt); c != 0 {
+		return c < 0
+	}
+	return a.id < b.id
+}
+
+// lastLive returns the last record in rows, or nil when there is none.
+func (t *table) lastLive() *record {
+	for i := len(t.rows) - 1; i >= 0; i-- {
+		if t.rows[i] != nil {
+			return t.rows[i]
+		}
+	}
+	return nil
+}
+
+func (t *table) reindexFrom(start int) {
+	for i := start; i < len(t.rows); i++ {
+		if rec := t.rows[i]; rec != nil {
+			t.index[rec.id] = i
+		}
+	}
 }
 
 // merge sets the given columns of rec and returns a function that undoes

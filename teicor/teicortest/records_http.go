@@ -61,7 +61,7 @@ func (s *Server) parseListParams(r *http.Request, t *table) (listParams, error) 
 }
 
 // listRecords pages through a table. Without a filter or sort, it slices
-// the creation-ordered rows directly, in O(limit).
+// the rows, which are kept in the default order, directly in O(limit).
 func (s *Server) listRecords(r *http.Request) (int, any, error) {
 	s.compactTable(r.PathValue("id"))
 

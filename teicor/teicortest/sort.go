@@ -61,7 +61,7 @@ type sortKey struct {
 }
 
 // parseSort parses [{"column_id", "direction"}]. The direction defaults
-// to asc, and an empty input means creation order.
+// to asc, and an empty input means the default order.
 func parseSort(t *table, raw []byte) ([]sortKey, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
@@ -89,8 +89,7 @@ func parseSort(t *table, raw []byte) ([]sortKey, error) {
 }
 
 // selectRows filters rows and sorts them. Nulls sort before any value in
-// ascending order. Ties keep creation order, which is record id order, so
-// every sort is total.
+// ascending order. Ties go by record id, so every sort is total.
 func selectRows(rows []*record, filter *filterNode, keys []sortKey) []*record {
 	out := make([]*record, 0, len(rows))
 	for _, rec := range rows {

@@ -38,7 +38,7 @@ func (st *store) nextSeq() uint64 {
 }
 
 // newID returns a fresh id with prefix. The zero-padded counter makes ids
-// of one kind sort in creation order.
+// of one kind sort in insertion order.
 func (st *store) newID(prefix string) string {
 	st.nextID++
 	return fmt.Sprintf("%s_%010d", prefix, st.nextID)
@@ -63,7 +63,8 @@ type record struct {
 	createdAt, updatedAt time.Time
 }
 
-// table keeps its records in a slice in creation order plus an id index.
+// table keeps its records in a slice in the default order, by (created_at,
+// id), plus an id index.
 // A delete leaves a nil slot, and compact removes the slots later, so a
 // list without a filter can slice a page in O(limit).
 type table struct {
@@ -185,7 +186,7 @@ func (t *table) compact() {
 	t.holes = 0
 }
 
-// liveRows returns the records in creation order without changing the
+// liveRows returns the records in the default order without changing the
 // table, so it is safe under the read lock.
 func (t *table) liveRows() []*record {
 	if t.holes == 0 {
