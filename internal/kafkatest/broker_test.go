@@ -168,33 +168,83 @@ func TestKafkaBrokerApiVersions(t *testing.T) {
 	}
 }
 
-func TestKafkaBrokerUnsupportedRequest(t *testing.T) {
-	is := is.New(t)
-	b, err := listen()
-	is.NoErr(err)
-	t.Cleanup(b.Close)
+// requestFrame returns a framed request with an empty client ID.
+func requestFrame(apiKey, version int16, body ...byte) []byte {
+	frame := binary.BigEndian.AppendUint32(nil, uint32(10+len(body)))
+	frame = binary.BigEndian.AppendUint16(frame, uint16(apiKey))
+	frame = binary.BigEndian.AppendUint16(frame, uint16(version))
+	frame = binary.BigEndian.AppendUint32(frame, 7) // correlation ID
+	frame = binary.BigEndian.AppendUint16(frame, 0) // client ID length
+	return append(frame, body...)
+}
 
+func TestKafkaBrokerInvalidRequests(t *testing.T) {
+	tests := []struct {
+		name  string
+		frame []byte
+		want  string
+	}{{
+		name:  "unsupported API key",
+		frame: requestFrame(1, 4),
+		want:  "unsupported API key 1 (Fetch)",
+	}, {
+		name:  "unsupported version",
+		frame: requestFrame(0, 2),
+		want:  "unsupported Produce version 2: this broker serves 3 to 9",
+	}, {
+		name:  "negative size",
+		frame: []byte{0xff, 0xff, 0xff, 0xff},
+		want:  "invalid request size -1",
+	}, {
+		name:  "truncated body",
+		frame: requestFrame(3, 1, 0, 0),
+		want:  "failed to decode Metadata v1",
+	}}
+	for _, test := range tests {
+		t.Run(test.name, func(t *testing.T) {
+			is := is.New(t)
+			b, err := listen()
+			is.NoErr(err)
+			t.Cleanup(b.Close)
+
+			var dialer net.Dialer
+			conn, err := dialer.DialContext(testContext(t), "tcp", b.Addr)
+			is.NoErr(err)
+			defer conn.Close()
+			_, err = conn.Write(test.frame)
+			is.NoErr(err)
+
+			is.NoErr(conn.SetReadDeadline(time.Now().Add(testTimeout)))
+			_, err = conn.Read(make([]byte, 1))
+			is.Equal(err, io.EOF) // the broker closed the connection without a response
+
+			errs := b.Errors()
+			is.Equal(len(errs), 1)                                // the broker recorded one error
+			is.True(strings.Contains(errs[0].Error(), test.want)) // the error names the problem
+		})
+	}
+}
+
+func TestKafkaBrokerApiVersionsTooNew(t *testing.T) {
+	is := is.New(t)
+	b := Start(t)
 	var dialer net.Dialer
 	conn, err := dialer.DialContext(testContext(t), "tcp", b.Addr)
 	is.NoErr(err)
 	defer conn.Close()
 
-	// A Fetch v4 request header with an empty client ID and no body.
-	frame := binary.BigEndian.AppendUint32(nil, 10)
-	frame = binary.BigEndian.AppendUint16(frame, 1) // API key: Fetch
-	frame = binary.BigEndian.AppendUint16(frame, 4) // API version
-	frame = binary.BigEndian.AppendUint32(frame, 7) // correlation ID
-	frame = binary.BigEndian.AppendUint16(frame, 0) // client ID length
-	_, err = conn.Write(frame)
+	_, err = conn.Write(requestFrame(apiVersionsKey, 99))
+	is.NoErr(err)
+	is.NoErr(conn.SetReadDeadline(time.Now().Add(testTimeout)))
+	frame, err := readFrame(conn)
 	is.NoErr(err)
 
-	is.NoErr(conn.SetReadDeadline(time.Now().Add(testTimeout)))
-	_, err = conn.Read(make([]byte, 1))
-	is.Equal(err, io.EOF) // the broker closed the connection without a response
-
-	errs := b.Errors()
-	is.Equal(len(errs), 1)                                                      // the broker recorded one error
-	is.True(strings.Contains(errs[0].Error(), "unsupported API key 1 (Fetch)")) // the error names the request
+	is.Equal(binary.BigEndian.Uint32(frame[:4]), uint32(7)) // correlation ID of the request
+	response := kmsg.NewPtrApiVersionsResponse()
+	response.SetVersion(0)
+	is.NoErr(response.ReadFrom(frame[4:]))
+	is.Equal(response.ErrorCode, kerr.UnsupportedVersion.Code) // version 99 is unsupported
+	is.Equal(len(response.ApiKeys), len(servedVersions))       // the response lists the served versions
 }
 
 func TestKafkaBrokerClose(t *testing.T) {

@@ -16,6 +16,10 @@ import (
 // for socket.request.max.bytes is the same 100 MiB.
 const maxRequestSize = 100 << 20
 
+// errInvalidSize marks a request whose size prefix is out of range, the
+// one read error that is a protocol error rather than a disconnect.
+var errInvalidSize = errors.New("invalid request size")
+
 // requestHeader is the header that precedes every Kafka request body.
 type requestHeader struct {
 	apiKey        int16
@@ -31,10 +35,10 @@ func (b *Broker) serve(conn net.Conn) {
 	for {
 		frame, err := readFrame(reader)
 		if err != nil {
-			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+			if errors.Is(err, errInvalidSize) {
 				b.recordError(err)
 			}
-			return
+			return // the client disconnected or the broker closed
 		}
 		response, err := b.handleFrame(frame)
 		if err != nil {
@@ -57,7 +61,7 @@ func readFrame(reader io.Reader) ([]byte, error) {
 	}
 	size := int32(binary.BigEndian.Uint32(sizeBytes[:]))
 	if size < 0 || size > maxRequestSize {
-		return nil, fmt.Errorf("invalid request size %d: expected 0 to %d bytes", size, maxRequestSize)
+		return nil, fmt.Errorf("%w %d: expected 0 to %d bytes", errInvalidSize, size, maxRequestSize)
 	}
 	frame := make([]byte, size)
 	if _, err := io.ReadFull(reader, frame); err != nil {
