@@ -23,7 +23,8 @@ type TableRef struct {
 }
 
 // Row is a copy of one record, with values keyed by column name. Numbers
-// are float64, multi_select values []any, as encoding/json decodes them.
+// are float64, multi_select values []any, as encoding/json decodes them,
+// so a number beyond float64 precision is rounded here but not in the API.
 type Row struct {
 	ID                   string
 	Values               map[string]any
@@ -246,7 +247,7 @@ func (s *Server) Rows(tableID string) []Row {
 		values := make(map[string]any, len(t.columns))
 		for _, c := range t.columns {
 			if v, ok := rec.data[c.id]; ok {
-				values[c.name] = v
+				values[c.name] = adminValue(v)
 			}
 		}
 		out = append(out, Row{ID: rec.id, Values: values, CreatedAt: rec.createdAt, UpdatedAt: rec.updatedAt})

@@ -11,9 +11,9 @@ import (
 // compareValues orders two non-null values of col: numbers numerically,
 // datetimes by instant, booleans false first, anything else by text.
 func compareValues(col *column, a, b any) int {
-	if fa, ok := a.(float64); ok {
-		if fb, ok := b.(float64); ok {
-			return cmpOrdered(fa, fb)
+	if na, ok := a.(json.Number); ok {
+		if nb, ok := b.(json.Number); ok {
+			return compareNumbers(na, nb)
 		}
 	}
 	if col.colType == "datetime" {

@@ -13,8 +13,8 @@ import (
 )
 
 // checkValue validates v, decoded with json.Number, against the column's
-// type and config. It returns the stored form of v (numbers as float64)
-// or the reason v is invalid. Null is valid unless the column is required.
+// type and config. It returns the stored form of v (numbers as canonical
+// json.Number, see canonicalNumber) or the reason v is invalid. Null is valid unless the column is required.
 func checkValue(col *column, v any) (any, string) {
 	if v == nil {
 		if col.cfg.required {
@@ -88,10 +88,6 @@ func checkNumber(v any, precision int) (any, string) {
 	if !ok {
 		return nil, "expected a number"
 	}
-	f, err := num.Float64()
-	if err != nil {
-		return nil, fmt.Sprintf("invalid number %s", num)
-	}
 	r, ok := new(big.Rat).SetString(num.String())
 	if !ok {
 		return nil, fmt.Sprintf("invalid number %s", num)
@@ -103,7 +99,7 @@ func checkNumber(v any, precision int) (any, string) {
 		}
 		return nil, fmt.Sprintf("expected at most %d decimal places, got %s", precision, num)
 	}
-	return f, ""
+	return canonicalNumber(num), ""
 }
 
 func checkTimeString(v any, layout, reason string) (any, string) {
@@ -144,16 +140,12 @@ func checkOptions(v any, options []string) (any, string) {
 	return out, ""
 }
 
-// normalizeJSON converts json.Number values to float64, recursively, so
-// stored values look like encoding/json's default decoding.
+// normalizeJSON rewrites json.Number values in canonical form,
+// recursively, so that equal numbers have the same valueKey.
 func normalizeJSON(v any) any {
 	switch x := v.(type) {
 	case json.Number:
-		f, err := x.Float64()
-		if err != nil {
-			return x.String()
-		}
-		return f
+		return canonicalNumber(x)
 	case []any:
 		out := make([]any, len(x))
 		for i, item := range x {
