@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
@@ -36,9 +37,12 @@ func TestAvroSafeFieldsWithExtraction(t *testing.T) {
 	ref, err := srv.CreateTable("demo", "cafés ☕",
 		teicortest.ColumnSpec{Name: "nom du café", Type: "single_line_text"},
 		teicortest.ColumnSpec{Name: "price", Type: "number"},
+		teicortest.ColumnSpec{Name: "opened", Type: "datetime"},
 	)
 	is.NoErr(err)
-	_, err = srv.InsertRows(ref.ID, map[string]any{"nom du café": "noir", "price": 2})
+	_, err = srv.InsertRows(ref.ID, map[string]any{
+		"nom du café": "noir", "price": 2, "opened": "2026-12-04T13:00:00+02:00",
+	})
 	is.NoErr(err)
 	cfg := testConfig(srv)
 	enabled := true
@@ -46,5 +50,9 @@ func TestAvroSafeFieldsWithExtraction(t *testing.T) {
 	got := poll(t, openSource(t, cfg, nil))
 
 	is.Equal(len(got), 1)
-	is.Equal(got[0].Payload.After, opencdc.StructuredData{"nom_du_caf_": "noir", "price": int64(2)})
+	is.Equal(got[0].Payload.After, opencdc.StructuredData{
+		"nom_du_caf_": "noir",
+		"price":       int64(2),
+		"opened":      time.Date(2026, 12, 4, 11, 0, 0, 0, time.UTC), // an Avro schema carries times
+	})
 }

@@ -122,7 +122,7 @@ func (q *querySync) read(ctx context.Context, query teicor.Query, emit emitFunc)
 			row = res.Rows[i]
 		}
 		emit(func(pos opencdc.Position) opencdc.Record {
-			return queryRecord(query, res, fields, i, row, op, pos)
+			return q.record(query, res, fields, i, row, op, pos)
 		})
 	}
 	if total == 0 {
@@ -147,7 +147,7 @@ func rowOperation(i, n, previous int, hot, initial bool) opencdc.Operation {
 	}
 }
 
-func queryRecord(query teicor.Query, res *teicor.QueryResult, fields []string, i int,
+func (q *querySync) record(query teicor.Query, res *teicor.QueryResult, fields []string, i int,
 	row map[string]any, op opencdc.Operation, pos opencdc.Position,
 ) opencdc.Record {
 	meta := opencdc.Metadata{MetadataQueryID: query.ID}
@@ -158,7 +158,7 @@ func queryRecord(query teicor.Query, res *teicor.QueryResult, fields []string, i
 	}
 	payload := make(opencdc.StructuredData, len(res.Columns))
 	for j, col := range res.Columns {
-		payload[fields[j]] = convertValue(teicor.Column{Name: col.Name, Type: col.Type}, row[col.Name])
+		payload[fields[j]] = convertValue(teicor.Column{Name: col.Name, Type: col.Type}, row[col.Name], q.namer.avro)
 	}
 	return newRecord(op, pos, meta, key, payload)
 }

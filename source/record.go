@@ -78,7 +78,7 @@ func (t *tableSync) hasUnknown(records []teicor.Record) bool {
 func (t *tableSync) record(rec teicor.Record, op opencdc.Operation, pos opencdc.Position) opencdc.Record {
 	payload := make(opencdc.StructuredData, len(t.columns))
 	for id, col := range t.columns {
-		payload[t.fields[id]] = convertValue(col, rec.Data[id])
+		payload[t.fields[id]] = convertValue(col, rec.Data[id], t.namer.avro)
 	}
 	meta := opencdc.Metadata{
 		MetadataTableID:   t.current.ID,
@@ -108,10 +108,12 @@ func newRecord(op opencdc.Operation, pos opencdc.Position, meta opencdc.Metadata
 
 // convertValue turns a JSON value of a column into the Go value a
 // destination expects for that column type: integers and floats for
-// numbers, time.Time for datetimes, a list of strings for multi-selects and
-// the JSON text for json columns. A value that does not fit its type is
-// passed on unchanged.
-func convertValue(col teicor.Column, v any) any {
+// numbers, a list of strings for multi-selects and the JSON text for json
+// columns. Datetimes become time.Time when typedTimes is set, because only
+// an extracted Avro schema can carry a time; Conduit's plugin protocol
+// cannot, so they stay RFC 3339 strings otherwise. A value that does not
+// fit its type is passed on unchanged.
+func convertValue(col teicor.Column, v any, typedTimes bool) any {
 	if v == nil {
 		return nil
 	}
@@ -119,7 +121,7 @@ func convertValue(col teicor.Column, v any) any {
 	case teicor.ColumnNumber:
 		return convertNumber(v, col.Config.Precision > 0)
 	case teicor.ColumnDatetime:
-		if s, ok := v.(string); ok {
+		if s, ok := v.(string); ok && typedTimes {
 			if ts, err := time.Parse(time.RFC3339Nano, s); err == nil {
 				return ts.UTC()
 			}
