@@ -124,10 +124,11 @@ func TestDestinationSurvivesKill(t *testing.T) {
 	t.Logf("%d bulk upserts after the restart", after)
 	is.True(after < destRecordCount/100) // resumed from a saved position
 
-	// NOTE: when the records left after the restart fill the last SDK
-	// batch exactly, SDK v0.14.2 makes this stop wait its 1-minute stop
-	// timeout, and Stop fails after 30s: an estimated 1 run in 500.
-	c.Stop()
+	// NOTE: with sdk.batch.size set, a graceful stop of this pipeline waits
+	// the 1-minute stop timeout of SDK v0.14.2 for a last position that its
+	// batching never reports, so the test ends Conduit with a kill. The data
+	// checks above do not depend on how Conduit stops.
+	c.Kill()
 }
 
 // destWaitRequests polls the emulator until route has received at least n
