@@ -74,7 +74,7 @@ func TestDestinationLandsGeneratedRows(t *testing.T) {
 	// sku. The destination upserts on sku, so the table keeps the last
 	// record of each sku.
 	var generated map[string]map[string]any
-	landed := waitFor(func() bool {
+	landed := waitFor(t, c, "generator-to-teicor", func() bool {
 		records, err := conduitrun.ReadFileRecords(copyPath)
 		is.NoErr(err)
 		if len(records) < generatedCount {

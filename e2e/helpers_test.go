@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -23,7 +24,9 @@ const tokenEnv = "TEICOR_SERVICE_TOKEN"
 const deliveryTimeout = 2 * time.Minute
 
 // startConduit runs Conduit with the plugin, the given pipelines and the
-// emulator's service token in its environment.
+// emulator's service token in its environment. Pipeline restarts are off,
+// so that a connector error turns the pipeline degraded and waitFor fails
+// at once with that error.
 func startConduit(t *testing.T, srv *teicortest.Server, pipelines map[string]string) *conduitrun.Conduit {
 	t.Helper()
 	conduitBin, connectorBin := conduitrun.Binaries(t)
@@ -32,6 +35,7 @@ func startConduit(t *testing.T, srv *teicortest.Server, pipelines map[string]str
 		ConnectorBin: connectorBin,
 		Pipelines:    pipelines,
 		Env:          []string{tokenEnv + "=" + srv.ServiceToken},
+		Args:         []string{"--pipelines.error-recovery.max-retries=0"},
 	})
 }
 
@@ -46,8 +50,10 @@ func connectionSettings(srv *teicortest.Server) string {
 }
 
 // waitFor polls check until it returns true or deliveryTimeout passes, and
-// reports whether check succeeded.
-func waitFor(check func() bool) bool {
+// reports whether check succeeded. It fails the test at once when pipeline
+// pipelineID is degraded.
+func waitFor(t *testing.T, c *conduitrun.Conduit, pipelineID string, check func() bool) bool {
+	t.Helper()
 	deadline := time.Now().Add(deliveryTimeout)
 	for {
 		if check() {
@@ -55,6 +61,11 @@ func waitFor(check func() bool) bool {
 		}
 		if time.Now().After(deadline) {
 			return false
+		}
+
+		state, err := c.Process.PipelineStatus(context.Background(), pipelineID)
+		if err == nil && state.Status == conduitrun.StatusDegraded {
+			t.Fatalf("pipeline %s is degraded: %s; the conduit log below has the cause", pipelineID, state.Error)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -65,8 +76,8 @@ func waitFor(check func() bool) bool {
 // by value, so 24.5 equals 24.50. A JSON column arrives as JSON text and is
 // compared after decoding.
 //
-// NOTE: the emulator keeps numbers as float64, so an integer above 2^53
-// is stored rounded. Against a stored float64 the delivered number is
+// NOTE: the emulator's Rows returns numbers as float64, so an integer
+// above 2^53 comes back rounded. Against a float64 the delivered number is
 // rounded the same way before comparing.
 func sameValue(delivered, stored any) bool {
 	if f, ok := stored.(float64); ok {

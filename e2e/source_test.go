@@ -68,7 +68,7 @@ func TestSourceDeliversEverySeededRow(t *testing.T) {
 
 	want := seed.RowCounts()
 	var delivered map[string]map[string]conduitrun.FileRecord
-	complete := waitFor(func() bool {
+	complete := waitFor(t, c, "teicor-to-file", func() bool {
 		records, err := conduitrun.ReadFileRecords(outPath)
 		is.NoErr(err)
 		delivered = latestByTable(records)

@@ -51,6 +51,10 @@ type Options struct {
 	// StartTimeout bounds the wait for the HTTP API and for pipelines to
 	// run. Zero means DefaultStartTimeout.
 	StartTimeout time.Duration
+	// Args are extra `conduit run` flags, for example
+	// "--pipelines.error-recovery.max-retries=0" so that a failing pipeline
+	// turns degraded at once instead of restarting.
+	Args []string
 }
 
 // Process is a running `conduit run` child process.
@@ -202,18 +206,20 @@ func startProcess(opts Options) (*Process, error) {
 		return nil, fmt.Errorf("failed to create conduit log file: %w", err)
 	}
 
-	cmd := exec.Command(opts.ConduitBin, "run", //nolint:noctx // Conduit outlives Launch, and Kill or Stop end it
-		"--api.http.address="+httpAddr,
-		"--api.grpc.address="+grpcAddr,
+	args := append([]string{
+		"run",
+		"--api.http.address=" + httpAddr,
+		"--api.grpc.address=" + grpcAddr,
 		"--db.type=badger",
-		"--db.badger.path="+filepath.Join(opts.DataDir, "db"),
-		"--connectors.path="+filepath.Join(opts.DataDir, "connectors"),
-		"--processors.path="+filepath.Join(opts.DataDir, "processors"),
-		"--pipelines.path="+filepath.Join(opts.DataDir, "pipelines"),
-		"--config.path="+filepath.Join(opts.DataDir, "conduit.yaml"),
-		"--log.level="+opts.LogLevel,
+		"--db.badger.path=" + filepath.Join(opts.DataDir, "db"),
+		"--connectors.path=" + filepath.Join(opts.DataDir, "connectors"),
+		"--processors.path=" + filepath.Join(opts.DataDir, "processors"),
+		"--pipelines.path=" + filepath.Join(opts.DataDir, "pipelines"),
+		"--config.path=" + filepath.Join(opts.DataDir, "conduit.yaml"),
+		"--log.level=" + opts.LogLevel,
 		"--log.format=cli",
-	)
+	}, opts.Args...)
+	cmd := exec.Command(opts.ConduitBin, args...) //nolint:noctx // Conduit outlives Launch, and Kill or Stop end it
 	cmd.Dir = opts.DataDir
 	cmd.Env = append(os.Environ(), opts.Env...)
 	cmd.Stdout = logFile
