@@ -50,6 +50,16 @@ generate-check: generate
 		exit 1; \
 	fi
 
+# deps-check fails when the Conduit server module enters the connector's
+# go.mod. It belongs in tools/conduit, because its dependencies would
+# otherwise constrain every dependency of the plugin.
+.PHONY: deps-check
+deps-check:
+	@if grep -Eq '^\s*github.com/conduitio/conduit\s' go.mod; then \
+		echo "go.mod requires github.com/conduitio/conduit: remove it and build Conduit with 'make conduit'"; \
+		exit 1; \
+	fi
+
 .PHONY: lint
 lint:
 	$(TOOLS) golangci-lint run ./...
