@@ -119,14 +119,23 @@ func findBinDir(t testing.TB) string {
 	}
 	candidates = append(candidates, fallbackBinDir)
 
+	dir, err := firstBinDir(candidates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// firstBinDir returns the first of candidates that contains executable
+// initdb and pg_ctl binaries.
+func firstBinDir(candidates []string) (string, error) {
 	for _, dir := range candidates {
 		if isExecutable(filepath.Join(dir, "initdb")) && isExecutable(filepath.Join(dir, "pg_ctl")) {
-			return dir
+			return dir, nil
 		}
 	}
-	t.Fatalf("PostgreSQL server binaries (initdb, pg_ctl) not found in %s: install the Debian package postgresql-15",
-		strings.Join(candidates, " or "))
-	return ""
+	return "", fmt.Errorf("PostgreSQL server binaries (initdb, pg_ctl) not found in %s: "+
+		"install the Debian package postgresql-15", strings.Join(candidates, " or "))
 }
 
 func isExecutable(path string) bool {
