@@ -32,12 +32,9 @@ func (t *tableSync) readPage(ctx context.Context, emit emitFunc) error {
 		}
 	}
 
-	from, limit := pass.Offset, t.pageSize
-	if pass.LastID != "" && from > 0 {
-		from--
-		limit = min(limit+1, teicor.MaxPageSize)
-	}
-	page, err := t.client.ListRecords(ctx, id, teicor.ListRecordsOptions{Limit: limit, Offset: from})
+	req := t.nextPage()
+	from, limit := req.from, req.limit
+	page, err := t.fetchPage(ctx, req)
 	if err != nil {
 		return t.passError(ctx, err)
 	}
@@ -69,8 +66,22 @@ func (t *tableSync) readPage(ctx context.Context, emit emitFunc) error {
 	pass.Offset = from + len(page.Records)
 	if len(page.Records) < limit {
 		t.finishPass()
+		return nil
 	}
+	t.startPrefetch(t.nextPage())
 	return nil
+}
+
+// nextPage returns the request for the next page of the pass. A page after
+// the first starts one row early, at the last row read.
+func (t *tableSync) nextPage() pageRequest {
+	pass := t.prog.Pass
+	req := pageRequest{tableID: pass.Mark.ID, from: pass.Offset, limit: t.pageSize}
+	if pass.LastID != "" && req.from > 0 {
+		req.from--
+		req.limit = min(req.limit+1, teicor.MaxPageSize)
+	}
+	return req
 }
 
 // unread returns the rows of a page that the pass has not read yet, and

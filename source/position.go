@@ -138,17 +138,6 @@ func (p Position) validate() error {
 	return nil
 }
 
-// Encode returns the position as JSON.
-func (p Position) Encode() opencdc.Position {
-	p.Version = positionVersion
-	b, err := json.Marshal(p)
-	if err != nil {
-		// Every field is a string, number, bool, slice or map of those.
-		panic(fmt.Sprintf("encode position: %v", err))
-	}
-	return b
-}
-
 func truncate(p []byte) string {
 	const maxShown = 120
 	if len(p) > maxShown {

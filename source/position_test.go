@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -142,4 +143,34 @@ func FuzzParsePosition(f *testing.F) {
 			t.Fatalf("encode is not stable: %s != %s", again.Encode(), pos.Encode())
 		}
 	})
+}
+
+func TestEncodeMatchesEncodingJSON(t *testing.T) {
+	positions := map[string]Position{
+		"empty":     {Version: positionVersion},
+		"selection": {Version: positionVersion, Selection: "ab\"c\\ é\n"},
+		"full tables": {Version: positionVersion, Tables: &TablesProgress{
+			Since: 5, Next: 6, Done: "tbl_2",
+			Hot: []TableMark{{ID: "tbl_1", Watermark: "w", Cutoff: 3, Boundary: map[string]uint64{"b": 2, "a": 1 << 63}}},
+			Pass: &TablePass{
+				Mark: TableMark{ID: "tbl_3", Cutoff: -1}, Filter: TableMark{ID: "tbl_3"},
+				Offset: 7, LastCreated: 8, LastID: "rec_☕", Overflow: true,
+			},
+		}},
+		"zero tables": {Version: positionVersion, Tables: &TablesProgress{}},
+		"queries": {Version: positionVersion, Queries: &QueryProgress{
+			Since: 1, Next: 2, Done: "q", Hot: []QueryMark{{ID: "q1", Watermark: "w", Rows: 3}, {ID: "q2"}},
+		}},
+	}
+	for name, pos := range positions {
+		t.Run(name, func(t *testing.T) {
+			is := is.New(t)
+			var got, want any
+			is.NoErr(json.Unmarshal(pos.Encode(), &got))
+			std, err := json.Marshal(pos)
+			is.NoErr(err)
+			is.NoErr(json.Unmarshal(std, &want))
+			is.Equal(got, want)
+		})
+	}
 }

@@ -236,6 +236,9 @@ func (s *Source) Ack(context.Context, opencdc.Position) error {
 
 // Teardown closes the client's idle connections.
 func (s *Source) Teardown(ctx context.Context) error {
+	if s.tables != nil {
+		s.tables.stopPrefetch()
+	}
 	if s.client != nil {
 		s.client.CloseIdleConnections()
 	}

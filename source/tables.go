@@ -44,6 +44,7 @@ type tableSync struct {
 	fields  map[string]string // column id -> payload field name
 	namer   fieldNamer
 	warned  map[string]bool
+	next    *prefetch
 }
 
 type emitFunc func(build func(pos opencdc.Position) opencdc.Record)
