@@ -410,3 +410,40 @@ func TestPositionFromOtherWorkspace(t *testing.T) {
 	is.Equal(len(got), 7) // a position of another workspace restarts the initial sync
 	is.Equal(countOps(got)[opencdc.OperationSnapshot], 7)
 }
+
+func TestFullCheckRunsDataGateForEveryTable(t *testing.T) {
+	is := is.New(t)
+	srv, clock := newFrozen(t)
+	for i := range 3 {
+		newTable(t, srv, fmt.Sprintf("t%d", i), 2)
+	}
+	cfg := testConfig(srv)
+	cfg.FullCheckEvery = 2
+	src := openSource(t, cfg, nil)
+	is.Equal(len(poll(t, src)), 6)
+	clock.Advance(2 * time.Second)
+	poll(t, src) // poll 1: the changed tables of the initial second are checked again
+
+	srv.ResetRequests()
+	is.Equal(len(poll(t, src)), 0) // poll 2: a full check
+	is.Equal(srv.Requests(teicortest.RouteTableSyncStatus), 3)
+
+	srv.ResetRequests()
+	is.Equal(len(poll(t, src)), 0) // poll 3: only the definition gate
+	is.Equal(srv.Requests(""), 1)
+}
+
+func TestInsertsDuringSnapshotAreRead(t *testing.T) {
+	srv, _ := newFrozen(t)
+	ref := newTable(t, srv, "items", 300)
+	cfg := testConfig(srv)
+	cfg.PageSize = 100
+	var pages atomic.Int32
+	srv.OnRequest(func(route string) {
+		if route == teicortest.RouteListRecords && pages.Add(1) == 2 {
+			insertRows(t, srv, ref.ID, 300, 50)
+		}
+	})
+	got := poll(t, openSource(t, cfg, nil))
+	assertOnce(t, got, rowIDs(srv, ref.ID)) // rows inserted during the read are part of the snapshot
+}
