@@ -23,7 +23,7 @@ import (
 // the pass backs up a page. Inserted rows go to the end of the order, and
 // rows updated during the read are covered by the next pass, because the
 // stored watermark is the one from before the read.
-func (t *tableSync) readPage(ctx context.Context, emit emitFunc) error {
+func (t *tableSync) readPage(ctx context.Context, emit emitter) error {
 	pass := t.prog.Pass
 	id := pass.Mark.ID
 	if t.columns == nil {
@@ -50,16 +50,17 @@ func (t *tableSync) readPage(ctx context.Context, emit emitFunc) error {
 	}
 
 	skipped := len(page.Records) - len(records)
-	for i, rec := range records {
+	for i := range records {
+		rec := &records[i]
 		pass.Offset = from + skipped + i + 1
 		pass.LastCreated, pass.LastID = toMicros(rec.CreatedAt), rec.ID
-		hash := lazyHash(rec)
-		t.addBoundary(rec, hash)
-		if !emits(pass.Filter, rec, hash) {
+		hash := rowHasher{rec: rec}
+		t.addBoundary(rec, &hash)
+		if !emits(pass.Filter, rec, &hash) {
 			continue
 		}
 		op := t.operation(rec)
-		emit(func(pos opencdc.Position) opencdc.Record { return t.record(rec, op, pos) })
+		emit.push(t.record(rec, op, emit.position()))
 	}
 	// A page read again after a back-up can hold only rows read before;
 	// the next page starts after it.
@@ -129,17 +130,17 @@ func (t *tableSync) passError(ctx context.Context, err error) error {
 
 // emits reports whether a row changed since the pass that produced the
 // filter mark.
-func emits(filter TableMark, rec teicor.Record, hash func() uint64) bool {
+func emits(filter TableMark, rec *teicor.Record, hash *rowHasher) bool {
 	if toMicros(rec.UpdatedAt) < filter.Cutoff {
 		return false
 	}
 	listed, ok := filter.Boundary[rec.ID]
-	return !ok || listed != hash()
+	return !ok || listed != hash.sum()
 }
 
 // addBoundary lists the row in the new mark when it sits at or after the
 // new cutoff, so that the next pass does not emit it again unchanged.
-func (t *tableSync) addBoundary(rec teicor.Record, hash func() uint64) {
+func (t *tableSync) addBoundary(rec *teicor.Record, hash *rowHasher) {
 	pass := t.prog.Pass
 	if pass.Overflow || toMicros(rec.UpdatedAt) < pass.Mark.Cutoff {
 		return
@@ -152,13 +153,13 @@ func (t *tableSync) addBoundary(rec teicor.Record, hash func() uint64) {
 	if pass.Mark.Boundary == nil {
 		pass.Mark.Boundary = map[string]uint64{}
 	}
-	pass.Mark.Boundary[rec.ID] = hash()
+	pass.Mark.Boundary[rec.ID] = hash.sum()
 }
 
 // operation returns snapshot during the initial sync, create for rows
 // created at or after the previous pass's cutoff, and update for the rest
 // and for rows that the previous pass listed in its boundary.
-func (t *tableSync) operation(rec teicor.Record) opencdc.Operation {
+func (t *tableSync) operation(rec *teicor.Record) opencdc.Operation {
 	filter := t.prog.Pass.Filter
 	_, listed := filter.Boundary[rec.ID]
 	switch {
@@ -171,21 +172,23 @@ func (t *tableSync) operation(rec teicor.Record) opencdc.Operation {
 	}
 }
 
-// lazyHash returns a function that computes the row's hash once, when a
-// boundary needs it, because most rows sit before every cutoff.
-func lazyHash(rec teicor.Record) func() uint64 {
-	var hash uint64
-	return func() uint64 {
-		if hash == 0 {
-			hash = rowHash(rec)
-		}
-		return hash
+// rowHasher computes a row's hash once, when a boundary needs it, because
+// most rows sit before every cutoff.
+type rowHasher struct {
+	rec  *teicor.Record
+	hash uint64
+}
+
+func (h *rowHasher) sum() uint64 {
+	if h.hash == 0 {
+		h.hash = rowHash(h.rec)
 	}
+	return h.hash
 }
 
 // rowHash identifies one version of a row: its update time and data. It is
 // never 0, the value of a row missing from a boundary.
-func rowHash(rec teicor.Record) uint64 {
+func rowHash(rec *teicor.Record) uint64 {
 	h := fnv.New64a()
 	h.Write(strconv.AppendInt(nil, toMicros(rec.UpdatedAt), 10))
 	// json.Marshal sorts map keys, so equal data gives equal bytes.

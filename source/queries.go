@@ -40,7 +40,7 @@ type querySync struct {
 	queue  []teicor.Query
 }
 
-func (q *querySync) step(ctx context.Context, full bool, emit emitFunc) (bool, error) {
+func (q *querySync) step(ctx context.Context, full bool, emit emitter) (bool, error) {
 	switch {
 	case !q.listed:
 		return false, q.list(ctx, full)
@@ -86,7 +86,7 @@ func (q *querySync) list(ctx context.Context, full bool) error {
 
 // read runs the data gate for one query and emits its result when it
 // changed.
-func (q *querySync) read(ctx context.Context, query teicor.Query, emit emitFunc) error {
+func (q *querySync) read(ctx context.Context, query teicor.Query, emit emitter) error {
 	mark, hot := q.mark(query.ID)
 	res, err := q.client.GetQueryData(ctx, query.ID, mark.Watermark)
 	if errors.Is(err, teicor.ErrNotFound) {
@@ -121,9 +121,7 @@ func (q *querySync) read(ctx context.Context, query teicor.Query, emit emitFunc)
 		if i < len(res.Rows) {
 			row = res.Rows[i]
 		}
-		emit(func(pos opencdc.Position) opencdc.Record {
-			return q.record(query, res, fields, i, row, op, pos)
-		})
+		emit.push(q.record(query, res, fields, i, row, op, emit.position()))
 	}
 	if total == 0 {
 		q.setMark(QueryMark{ID: query.ID, Watermark: res.SourceWatermark}, true)

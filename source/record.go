@@ -75,17 +75,17 @@ func (t *tableSync) hasUnknown(records []teicor.Record) bool {
 
 // record builds the OpenCDC record of one row. Every known column is a
 // payload field named after the column, null when the row has no value.
-func (t *tableSync) record(rec teicor.Record, op opencdc.Operation, pos opencdc.Position) opencdc.Record {
+func (t *tableSync) record(rec *teicor.Record, op opencdc.Operation, pos opencdc.Position) opencdc.Record {
 	payload := make(opencdc.StructuredData, len(t.columns))
 	for id, col := range t.columns {
 		payload[t.fields[id]] = convertValue(col, rec.Data[id], t.namer.avro)
 	}
-	meta := opencdc.Metadata{
-		MetadataTableID:   t.current.ID,
-		MetadataSchema:    t.current.SchemaName,
-		MetadataCreatedAt: rec.CreatedAt.UTC().Format(time.RFC3339Nano),
-		MetadataUpdatedAt: rec.UpdatedAt.UTC().Format(time.RFC3339Nano),
-	}
+	// Sized for these four keys, the collection and the SDK's read time.
+	meta := make(opencdc.Metadata, 6)
+	meta[MetadataTableID] = t.current.ID
+	meta[MetadataSchema] = t.current.SchemaName
+	meta[MetadataCreatedAt] = rec.CreatedAt.UTC().Format(time.RFC3339Nano)
+	meta[MetadataUpdatedAt] = rec.UpdatedAt.UTC().Format(time.RFC3339Nano)
 	meta.SetCollection(t.current.Name)
 	key := opencdc.StructuredData{"id": rec.ID}
 	return newRecord(op, pos, meta, key, payload)

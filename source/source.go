@@ -198,7 +198,7 @@ func (s *Source) step(ctx context.Context) error {
 			return nil
 		}
 		full := s.config.FullCheckEvery > 0 && s.polls > 0 && s.polls%s.config.FullCheckEvery == 0
-		done, err := s.tables.step(ctx, full, s.emit)
+		done, err := s.tables.step(ctx, full, s)
 		if done {
 			s.phase = phaseQueries
 		}
@@ -209,7 +209,7 @@ func (s *Source) step(ctx context.Context) error {
 			return nil
 		}
 		full := s.config.FullCheckEvery > 0 && s.polls > 0 && s.polls%s.config.FullCheckEvery == 0
-		done, err := s.queries.step(ctx, full, s.emit)
+		done, err := s.queries.step(ctx, full, s)
 		if done {
 			s.endPoll()
 		}
@@ -222,10 +222,14 @@ func (s *Source) endPoll() {
 	s.nextPoll = time.Now().Add(s.config.PollInterval)
 }
 
-// emit appends a record whose position is the current progress, which the
-// caller has already advanced past that record.
-func (s *Source) emit(build func(pos opencdc.Position) opencdc.Record) {
-	s.buf = append(s.buf, build(s.pos.Encode()))
+// position returns the current progress, for the record being built.
+func (s *Source) position() opencdc.Position {
+	return s.pos.Encode()
+}
+
+// push appends a record to the records ReadN returns.
+func (s *Source) push(rec opencdc.Record) {
+	s.buf = append(s.buf, rec)
 }
 
 // Ack is a no-op: every position carries the whole progress, so Conduit's

@@ -47,11 +47,16 @@ type tableSync struct {
 	next    *prefetch
 }
 
-type emitFunc func(build func(pos opencdc.Position) opencdc.Record)
+// emitter receives the records of the syncs. position returns the current
+// progress, which the caller has already advanced past the record it builds.
+type emitter interface {
+	position() opencdc.Position
+	push(rec opencdc.Record)
+}
 
 // step does one request of the current poll and reports whether the poll
 // is finished.
-func (t *tableSync) step(ctx context.Context, full bool, emit emitFunc) (bool, error) {
+func (t *tableSync) step(ctx context.Context, full bool, emit emitter) (bool, error) {
 	switch {
 	case !t.listed:
 		return false, t.list(ctx, full)
