@@ -124,7 +124,9 @@ func run(args []string, stdout io.Writer) error {
 func serveUntilSignal(srv *teicortest.Server, o options, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "Teicor emulator listening on %s\n", srv.URL)
 	fmt.Fprintf(stdout, "team: %s\napp: %s\n", srv.TeamSlug, srv.AppSlug)
-	fmt.Fprintf(stdout, "export TEICOR_SERVICE_TOKEN=%s\n", srv.ServiceToken)
+	// The variables that the pipelines in examples/ read.
+	fmt.Fprintf(stdout, "export TEICOR_BASE_URL=%s TEICOR_TEAM_SLUG=%s TEICOR_APP_SLUG=%s TEICOR_SERVICE_TOKEN=%s\n",
+		srv.URL, srv.TeamSlug, srv.AppSlug, srv.ServiceToken)
 	if o.readyFile != "" {
 		if err := writeReadyFile(o.readyFile, srv.URL); err != nil {
 			return err

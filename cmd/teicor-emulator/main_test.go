@@ -70,6 +70,8 @@ func TestEmulatorCommand(t *testing.T) {
 	is.NoErr(cmd.Wait()) // exits 0 on SIGTERM
 	is.True(strings.Contains(stdout.String(), baseURL))
 	is.True(strings.Contains(stdout.String(), "TEICOR_SERVICE_TOKEN=tkmkt_cmd"))
+	is.True(strings.Contains(stdout.String(), "TEICOR_BASE_URL="+baseURL))
+	is.True(strings.Contains(stdout.String(), "TEICOR_TEAM_SLUG=acme TEICOR_APP_SLUG=sync"))
 }
 
 func TestParseFlags(t *testing.T) {
