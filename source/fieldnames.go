@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	sdk "github.com/conduitio/conduit-connector-sdk"
+
+	"github.com/teicor/conduit-connector-teicor/teicor"
 )
 
 // fieldNamer returns the payload field name of each column. Column names are
@@ -52,6 +54,12 @@ func (f fieldNamer) names(ctx context.Context, collection string, columns []stri
 				"set sdk.schema.extract.payload.enabled to false to keep column names")
 	}
 	return out
+}
+
+// payloadField is a column and the payload field it becomes.
+type payloadField struct {
+	column teicor.Column
+	name   string
 }
 
 func validAvroName(name string) bool {

@@ -33,9 +33,9 @@ func (t *tableSync) loadColumns(ctx context.Context, tableID string) error {
 		names[i] = c.Name
 	}
 	fields := t.namer.names(ctx, t.current.Name, names)
-	t.fields = make(map[string]string, len(columns))
+	t.fields = make([]payloadField, len(columns))
 	for i, c := range columns {
-		t.fields[c.ID] = fields[i]
+		t.fields[i] = payloadField{column: c, name: fields[i]}
 	}
 	return nil
 }
@@ -76,9 +76,9 @@ func (t *tableSync) hasUnknown(records []teicor.Record) bool {
 // record builds the OpenCDC record of one row. Every known column is a
 // payload field named after the column, null when the row has no value.
 func (t *tableSync) record(rec *teicor.Record, op opencdc.Operation, pos opencdc.Position) opencdc.Record {
-	payload := make(opencdc.StructuredData, len(t.columns))
-	for id, col := range t.columns {
-		payload[t.fields[id]] = convertValue(col, rec.Data[id], t.namer.avro)
+	payload := make(opencdc.StructuredData, len(t.fields))
+	for _, f := range t.fields {
+		payload[f.name] = convertValue(f.column, rec.Data[f.column.ID], t.namer.avro)
 	}
 	// Sized for these four keys, the collection and the SDK's read time.
 	meta := make(opencdc.Metadata, 6)

@@ -41,7 +41,7 @@ type tableSync struct {
 	queue   []teicor.Table
 	current teicor.Table
 	columns map[string]teicor.Column
-	fields  map[string]string // column id -> payload field name
+	fields  []payloadField
 	namer   fieldNamer
 	warned  map[string]bool
 	next    *prefetch
