@@ -72,12 +72,21 @@ func (c *Config) Validate(context.Context) error {
 
 func validateBaseURL(raw string) error {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("invalid baseURL %q: must be an absolute http(s) URL such as %s", raw, teicor.DefaultBaseURL)
+	if err != nil {
+		return fmt.Errorf("invalid baseURL: %w; use an absolute https URL such as %s", err, teicor.DefaultBaseURL)
+	}
+	// Redacted hides a password in the URL, which must not reach logs.
+	shown := u.Redacted()
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("invalid baseURL %q: must be an absolute http(s) URL such as %s", shown, teicor.DefaultBaseURL)
+	}
+	if u.User != nil {
+		return fmt.Errorf("invalid baseURL %q: must not contain user information; "+
+			"the service token is the only credential", shown)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return fmt.Errorf("invalid baseURL %q: plain http would send the service token unencrypted; "+
-			"use https (http is accepted only for loopback addresses)", raw)
+			"use https (http is accepted only for loopback addresses)", shown)
 	}
 	return nil
 }
