@@ -12,8 +12,8 @@ import (
 
 // fieldNamer returns the payload field name of each column. Column names are
 // used as they are, unless payload schema extraction is on and a name is not
-// a valid Avro name ([A-Za-z_][A-Za-z0-9_]*): Avro cannot hold such a
-// field, and the extraction would stop the pipeline. Those names get every
+// a valid Avro name ([A-Za-z_][A-Za-z0-9_]*). Avro cannot hold such a field,
+// and the extraction would stop the pipeline. Those names get every
 // other character replaced by "_", and a suffix when two names collide.
 type fieldNamer struct {
 	avro   bool

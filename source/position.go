@@ -14,9 +14,9 @@ const positionVersion = 1
 
 // Position is the source's whole progress, carried by every record it emits.
 // Restarting from the position of the last acked record resumes the sync
-// after that record, so it contains the definition-gate cursors, the
-// watermarks of recently changed tables and queries, and, while a table is
-// being read, the place in that table.
+// after that record. It contains the definition-gate cursors and the
+// watermarks of recently changed tables and queries. While a table is being
+// read, it also contains the place in that table.
 //
 // Times are Unix microseconds, the precision of Teicor timestamps.
 type Position struct {
@@ -61,7 +61,7 @@ type TableMark struct {
 
 // TablePass is the state of a pass over one table that is in progress.
 type TablePass struct {
-	// Mark is what the table's entry in Hot becomes when the pass ends.
+	// Mark is the table's next entry in Hot, stored when the pass ends.
 	Mark TableMark `json:"m"`
 	// Filter is the mark of the previous pass: rows it already emitted are
 	// skipped.

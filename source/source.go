@@ -1,8 +1,8 @@
-// Package source implements the Teicor source: it streams the rows of
-// Teicor tables and the results of saved queries with the two-gate loop
-// (a definition gate that lists what changed since a cursor, then a data
-// gate per item that compares watermarks) and keeps its progress in the
-// positions of the records it emits.
+// Package source implements the Teicor source. It streams the rows of
+// Teicor tables and the results of saved queries with the two-gate loop: a
+// definition gate lists what changed since a cursor, then a data gate per
+// item compares watermarks. Its progress lives in the positions of the
+// records it emits.
 package source
 
 import (

@@ -26,8 +26,8 @@ const (
 
 // tableSync runs the two-gate loop over tables, one request per step.
 //
-// A poll lists the tables changed since the cursor (definition gate), asks
-// each selected one for its sync status with the stored watermark (data
+// A poll lists the tables changed since the cursor (definition gate), gets
+// each selected one's sync status with the stored watermark (data
 // gate) and reads every changed table in pages. The new cursor is the
 // server time of the list request, so changes made after it are listed by
 // the next poll, and an idle poll costs one request.
@@ -118,9 +118,9 @@ func (t *tableSync) list(ctx context.Context, full bool) error {
 }
 
 // clockMargin is subtracted from the server time of a response before it is
-// used as a cursor or cutoff. The Date header has second precision and may
-// be set when the response is written, a little after the server read its
-// data, so a change made between the two can be stamped up to about a
+// used as a cursor or cutoff. The Date header has second precision. A
+// server may also set it when it writes the response, a little after it
+// read its data, so a change made in between can be stamped up to about a
 // second before that header.
 const clockMargin = time.Second
 
