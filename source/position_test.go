@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
@@ -172,5 +173,18 @@ func TestEncodeMatchesEncodingJSON(t *testing.T) {
 			is.NoErr(json.Unmarshal(std, &want))
 			is.Equal(got, want)
 		})
+	}
+}
+
+func TestFormatMicrosMatchesLayout(t *testing.T) {
+	is := is.New(t)
+	const layout = "2006-01-02T15:04:05.000000Z07:00"
+	for _, ts := range []time.Time{
+		time.Date(2026, 12, 4, 14, 31, 44, 123456789, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.FixedZone("", 2*3600)),
+		time.Date(2026, 1, 2, 3, 4, 5, 6000, time.FixedZone("", -7*3600)),
+	} {
+		is.Equal(formatMicros(ts), ts.UTC().Format(layout))
 	}
 }
