@@ -76,17 +76,17 @@ func validateBaseURL(raw string) error {
 		return fmt.Errorf("invalid baseURL: %w; use an absolute https URL such as %s", err, teicor.DefaultBaseURL)
 	}
 	// Redacted hides a password in the URL, which must not reach logs.
-	shown := u.Redacted()
+	redacted := u.Redacted()
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("invalid baseURL %q: must be an absolute http(s) URL such as %s", shown, teicor.DefaultBaseURL)
+		return fmt.Errorf("invalid baseURL %q: must be an absolute http(s) URL such as %s", redacted, teicor.DefaultBaseURL)
 	}
 	if u.User != nil {
 		return fmt.Errorf("invalid baseURL %q: must not contain user information; "+
-			"the service token is the only credential", shown)
+			"the service token is the only credential", redacted)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return fmt.Errorf("invalid baseURL %q: plain http would send the service token unencrypted; "+
-			"use https (http is accepted only for loopback addresses)", shown)
+			"use https (http is accepted only for loopback addresses)", redacted)
 	}
 	return nil
 }

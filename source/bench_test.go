@@ -163,6 +163,7 @@ func startEmulatorProcess(b *testing.B, n int) string {
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("build emulator: %v\n%s", err, out)
 	}
+
 	seed := teicortest.Seed{Schemas: []teicortest.SeedSchema{{Name: "bench", Tables: []teicortest.SeedTable{{
 		Name: "rows", Columns: benchColumns(), GenerateRows: n,
 	}}}}}
@@ -171,6 +172,7 @@ func startEmulatorProcess(b *testing.B, n int) string {
 	if err := os.WriteFile(seedFile, data, 0o600); err != nil {
 		b.Fatal(err)
 	}
+
 	ready := filepath.Join(dir, "ready")
 	cmd := exec.CommandContext(context.Background(), bin, "-addr", "127.0.0.1:0", "-seed", seedFile, "-ready-file", ready)
 	if err := cmd.Start(); err != nil {
@@ -180,6 +182,7 @@ func startEmulatorProcess(b *testing.B, n int) string {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
+
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		if url, err := os.ReadFile(ready); err == nil && len(url) > 0 {

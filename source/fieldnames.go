@@ -28,10 +28,10 @@ func (f fieldNamer) names(ctx context.Context, collection string, columns []stri
 		copy(out, columns)
 		return out
 	}
-	taken := map[string]bool{}
+	used := map[string]bool{}
 	for _, name := range columns {
 		if validAvroName(name) {
-			taken[name] = true
+			used[name] = true
 		}
 	}
 	for i, name := range columns {
@@ -40,10 +40,10 @@ func (f fieldNamer) names(ctx context.Context, collection string, columns []stri
 			continue
 		}
 		field := avroName(name)
-		for n := 2; taken[field]; n++ {
+		for n := 2; used[field]; n++ {
 			field = fmt.Sprintf("%s_%d", avroName(name), n)
 		}
-		taken[field] = true
+		used[field] = true
 		out[i] = field
 		if f.warned[collection+"/"+name] {
 			continue
