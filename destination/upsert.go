@@ -168,16 +168,16 @@ func newRejectedError(e entry, t *tableInfo, apiErr *teicor.APIError) *rejectedE
 }
 
 func (e *rejectedError) Error() string {
-	what := "rejected"
+	outcome := "rejected"
 	if errors.Is(e.err, teicor.ErrConflict) {
-		what = "conflicts"
+		outcome = "conflicts"
 	}
 	merged := ""
 	if e.first != e.position {
 		merged = fmt.Sprintf(", merged with the records for the same key from batch position %d", e.first)
 	}
 	msg := fmt.Sprintf("record at batch position %d (key %s%s) %s in table %s, column %q: %s: %v",
-		e.position, e.key, merged, what, e.table, e.column, e.reason, e.err)
+		e.position, e.key, merged, outcome, e.table, e.column, e.reason, e.err)
 	if errors.Is(e.err, teicor.ErrConflict) {
 		msg += "; Conduit redelivers records after a restart, and with onConflict error a " +
 			"redelivered record conflicts with the copy that was already written, so set " +
